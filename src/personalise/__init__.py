@@ -1,0 +1,64 @@
+"""personalise: personalised-learning models for whole cohorts.
+
+The library works at three levels of personalisation (experience, content and
+teaching), keeps goals the same for every learner while support varies and
+fades, and compiles prerequisite graphs into vectorised NumPy kernels.
+
+Examples
+--------
+>>> import numpy as np
+>>> import personalise as pl
+>>> graph = pl.compile_graph([("count", "add"), ("add", "multiply")])
+>>> mastery = np.array([[0.99, 0.40, 0.00], [0.99, 0.97, 0.10]])
+>>> recs = pl.recommend_next(graph, mastery, k=1)
+>>> [[graph.skill_ids[i] for i in row] for row in recs.indices]
+[['add'], ['multiply']]
+"""
+
+from personalise.content import (
+    Recommendations,
+    inner_fringe,
+    readiness,
+    recommend_next,
+)
+from personalise.exceptions import (
+    CyclicPrerequisiteError,
+    EvidenceError,
+    GraphError,
+    InvalidParameterError,
+    PersonaliseError,
+    ShapeError,
+    UnknownSkillError,
+)
+from personalise.graph import CompiledGraph, compile_graph
+from personalise.loaders import (
+    RepairReport,
+    load_example_class,
+    load_example_curriculum,
+    read_edge_csv,
+    read_junyi_exercises,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "CompiledGraph",
+    "CyclicPrerequisiteError",
+    "EvidenceError",
+    "GraphError",
+    "InvalidParameterError",
+    "PersonaliseError",
+    "Recommendations",
+    "RepairReport",
+    "ShapeError",
+    "UnknownSkillError",
+    "__version__",
+    "compile_graph",
+    "inner_fringe",
+    "load_example_class",
+    "load_example_curriculum",
+    "read_edge_csv",
+    "read_junyi_exercises",
+    "readiness",
+    "recommend_next",
+]
