@@ -5,16 +5,24 @@ The public functions in :mod:`personalise.content` check arguments once and
 call these kernels block by block. Plain-Python references for each kernel
 live in ``tests/``.
 
-Two layouts of the same bit matrix are used (one bit per learner and skill):
+Layouts
+-------
+A block holds ``n_rows`` learners (a multiple of 64). Its mastered flags are
+thresholded into a bool matrix ``flags`` of shape ``(n_rows, width)``
+(``width`` a multiple of 8), then packed *across learners*:
 
-* *row words*, shape ``(n_rows, n_words)`` uint64: bit ``c`` of word ``w`` in
-  row ``i`` is the flag of learner ``i`` for skill ``64 * w + c``;
-* *column words*, shape ``(n_rows // 64, n_cols)`` uint64: bit ``r`` of word
-  ``(g, s)`` is the flag of learner ``64 * g + r`` for skill ``s``.
+* an **octet word** ``acc[q, c]`` (shape ``(n_rows // 8, n_cols // 8)``) holds,
+  in byte ``i``, the flags of learners ``8q .. 8q + 7`` (bit ``j`` for learner
+  ``8q + j``) for column ``8c + i``;
+* a **column word** ``cols[g, p]`` (shape ``(n_rows // 64, n_cols)``) holds,
+  in bit ``r``, the flag of learner ``64g + r`` for the column stored at
+  *position* ``p = (s % 8) * (n_cols // 8) + s // 8`` (see :func:`positions`).
 
-Prerequisite checks gather whole columns (64 learners per word); top-k
-selection scans rows. :func:`transpose_bits` converts between the two with a
-64 x 64 bit-matrix transpose (six rounds of mask, shift and xor).
+Octet words come from the bool flags with eight shifts and ORs (bool bytes
+are 0 or 1); column words from octet words with an 8 x 8 byte transpose
+(three rounds of mask, shift and xor). Both steps are their own inverse in
+the sense used by :func:`columns_to_flags`. Prerequisite checks gather whole
+columns (64 learners per word operation).
 """
 
 from __future__ import annotations
@@ -26,113 +34,163 @@ from numpy.typing import NDArray
 
 U64 = NDArray[np.uint64]
 IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
 
-_ROUNDS = (
-    (32, np.uint64(0x00000000FFFFFFFF)),
-    (16, np.uint64(0x0000FFFF0000FFFF)),
-    (8, np.uint64(0x00FF00FF00FF00FF)),
-    (4, np.uint64(0x0F0F0F0F0F0F0F0F)),
-    (2, np.uint64(0x3333333333333333)),
-    (1, np.uint64(0x5555555555555555)),
+_U = np.uint64
+_BYTE_ROUNDS = (
+    (4, _U(32), _U(0x00000000FFFFFFFF)),
+    (2, _U(16), _U(0x0000FFFF0000FFFF)),
+    (1, _U(8), _U(0x00FF00FF00FF00FF)),
 )
-_ONE = np.uint64(1)
+_LOW_BITS = _U(0x0101010101010101)
+_BIT_ROUNDS = (
+    (_U(7), _U(0x00AA00AA00AA00AA)),
+    (_U(14), _U(0x0000CCCC0000CCCC)),
+    (_U(28), _U(0x00000000F0F0F0F0)),
+)
+_ONE = _U(1)
 
 
-def words_for(n_bits: int) -> int:
-    """Number of uint64 words that hold ``n_bits`` bits."""
-    return (n_bits + 63) // 64
+def round_up(value: int, multiple: int) -> int:
+    """Smallest multiple of ``multiple`` that is >= ``value``."""
+    return -(-value // multiple) * multiple
 
 
-def pack_rows(flags: NDArray[np.bool_]) -> U64:
-    """Pack a C-contiguous bool matrix whose width is a multiple of 64 into row words."""
-    packed = np.packbits(flags, axis=1, bitorder="little")
-    return packed.view(np.uint64)
+def positions(n_cols: int) -> IntArray:
+    """Position of each column in the column-word layout (a permutation of ``range(n_cols)``)."""
+    column = np.arange(n_cols, dtype=np.intp)
+    return (column % 8) * (n_cols // 8) + column // 8
 
 
-def transpose_blocks64(words: U64) -> None:
-    """Transpose, in place, every 64 x 64 bit block along the last axis of ``words``.
+def threshold_into(block: NDArray[Any], threshold: Any, flags: BoolArray) -> None:
+    """``flags[:len(block), :block.shape[1]] = block >= threshold`` in the block's dtype."""
+    np.greater_equal(block, threshold, out=flags[: block.shape[0], : block.shape[1]])
 
-    ``words`` has shape ``(..., 64)`` and is C-contiguous; afterwards bit ``c``
-    of ``words[..., r]`` holds what bit ``r`` of ``words[..., c]`` held.
+
+def flags_to_octets(flags: BoolArray, out: U64) -> None:
+    """Pack eight learners per byte: ``out[:, :width // 8]`` from bool ``flags`` (n_rows, width)."""
+    n_rows, width = flags.shape
+    words = flags.view(_U).reshape(n_rows // 8, 8, width // 8)
+    acc = out[:, : width // 8]
+    np.copyto(acc, words[:, 0, :])
+    for j in range(1, 8):
+        acc |= words[:, j, :] << _U(j)
+
+
+def transpose_bytes(words: U64) -> None:
+    """In place: 8 x 8 byte transpose between axis 1 (length 8) and the bytes of each word.
+
+    ``words`` has shape ``(a, 8, z)``; afterwards byte ``b`` of ``words[x, i, y]``
+    is what byte ``i`` of ``words[x, b, y]`` was.
     """
-    lead = words.shape[:-1]
-    for width, mask in _ROUNDS:
-        pairs = words.reshape(*lead, 64 // (2 * width), 2, width)
-        low = pairs[..., 0, :]
-        high = pairs[..., 1, :]
-        shift = np.uint64(width)
-        swap = ((low >> shift) ^ high) & mask
-        high ^= swap
-        low ^= swap << shift
+    a, _, z = words.shape
+    swap = np.empty((a, 4 * z), dtype=_U)
+    for width, shift, mask in _BYTE_ROUNDS:
+        pairs = words.reshape(a, 8 // (2 * width), 2, width, z)
+        low = pairs[:, :, 0]
+        high = pairs[:, :, 1]
+        tmp = swap.reshape(low.shape)
+        np.right_shift(low, shift, out=tmp)
+        tmp ^= high
+        tmp &= mask
+        high ^= tmp
+        tmp <<= shift
+        low ^= tmp
 
 
-def rows_to_columns(rows: U64) -> U64:
-    """Row words ``(64 * g, w)`` -> column words ``(g, 64 * w)`` (a new array)."""
-    n_rows, n_words = rows.shape
-    blocks = np.ascontiguousarray(rows.reshape(n_rows // 64, 64, n_words).transpose(0, 2, 1))
-    transpose_blocks64(blocks)
-    return blocks.reshape(n_rows // 64, n_words * 64)
+def octets_to_columns(octets: U64) -> U64:
+    """Octet words ``(n_rows // 8, n_cols // 8)`` -> column words ``(n_rows // 64, n_cols)``, in place.
+
+    ``octets`` must be C-contiguous; the result is a view of the same memory.
+    """
+    n_octets, n_words = octets.shape
+    columns = octets.reshape(n_octets // 8, 8, n_words)
+    transpose_bytes(columns)
+    return columns.reshape(n_octets // 8, 8 * n_words)
+
+
+def columns_to_flags(columns: U64) -> BoolArray:
+    """Column words ``(n_rows // 64, n_cols)`` -> bool flags ``(n_rows, n_cols)``; consumes ``columns``.
+
+    The inverse of :func:`flags_to_octets` followed by :func:`octets_to_columns`
+    (for columns laid out at :func:`positions`). ``columns`` must be C-contiguous.
+    """
+    n_groups, n_cols = columns.shape
+    grouped = columns.reshape(n_groups, 8, n_cols // 8)
+    transpose_bytes(grouped)  # now the octet words of learner octets 8g + b
+    octets = grouped.reshape(n_groups * 8, n_cols // 8)
+    out = np.empty((n_groups * 8, 8, n_cols // 8), dtype=_U)
+    for j in range(8):
+        part = out[:, j, :]
+        np.right_shift(octets, _U(j), out=part)
+        part &= _LOW_BITS
+    return out.view(np.bool_).reshape(n_groups * 64, n_cols)
+
+
+def transpose_bits8(words: U64) -> None:
+    """In place: transpose each word as an 8 x 8 bit matrix (bit ``i`` of byte ``j`` <-> bit ``j`` of byte ``i``)."""
+    tmp = np.empty_like(words)
+    for shift, mask in _BIT_ROUNDS:
+        np.right_shift(words, shift, out=tmp)
+        tmp ^= words
+        tmp &= mask
+        words ^= tmp
+        tmp <<= shift
+        words ^= tmp
 
 
 def columns_to_rows(columns: U64) -> U64:
-    """Column words ``(g, 64 * w)`` -> row words ``(64 * g, w)`` (a new array)."""
-    n_groups, n_cols = columns.shape
-    blocks = np.array(columns.reshape(n_groups, n_cols // 64, 64), copy=True)
-    transpose_blocks64(blocks)
-    return np.ascontiguousarray(blocks.transpose(0, 2, 1)).reshape(n_groups * 64, n_cols // 64)
+    """Column words ``(n_rows // 64, n_cols)`` -> row words ``(n_rows, n_cols // 64)``; consumes ``columns``.
 
-
-def all_of_neighbours(columns: U64, indptr_starts: IntArray, indices: IntArray, has_any: NDArray[np.bool_]) -> U64:
-    """For each column ``s``: AND of the columns listed for ``s`` (all ones when none are).
-
-    ``indptr_starts`` are the CSR starts of the columns that have at least one
-    neighbour (``has_any``), in column order.
+    Row word ``w`` of learner ``i`` holds, in bit ``b``, the flag of the column
+    at order ``64 * w + b``, where columns are laid out at :func:`positions`.
+    ``n_cols`` must be a multiple of 64 and ``columns`` C-contiguous.
     """
-    result = np.full(columns.shape, np.uint64(0xFFFFFFFFFFFFFFFF), dtype=np.uint64)
-    if indices.size:
-        gathered = np.take(columns, indices, axis=1)
-        result[:, has_any] = np.bitwise_and.reduceat(gathered, indptr_starts, axis=1)
-    return result
+    n_groups, n_cols = columns.shape
+    n_octets, n_words = n_groups * 8, n_cols // 8
+    grouped = columns.reshape(n_groups, 8, n_words)
+    transpose_bytes(grouped)  # octet words: byte i of [q, c] = column 8c + i, bit j = learner 8q + j
+    octets = grouped.reshape(n_octets, n_words)
+    transpose_bits8(octets)  # byte j of [q, c] = learner 8q + j, bit i = column 8c + i
+    chunks = np.ascontiguousarray(octets.reshape(n_octets, n_words // 8, 8).transpose(0, 2, 1))
+    transpose_bytes(chunks)  # [q, j, w]: byte c of the word = columns 64w + 8c .. + 7 of learner 8q + j
+    return chunks.reshape(n_octets * 8, n_words // 8)
 
 
-def any_of_neighbours(columns: U64, indptr_starts: IntArray, indices: IntArray, has_any: NDArray[np.bool_]) -> U64:
-    """For each column ``s``: OR of the columns listed for ``s`` (zero when none are)."""
-    result = np.zeros(columns.shape, dtype=np.uint64)
-    if indices.size:
-        gathered = np.take(columns, indices, axis=1)
-        result[:, has_any] = np.bitwise_or.reduceat(gathered, indptr_starts, axis=1)
-    return result
+def and_reduce(columns: U64, starts: IntArray, indices: IntArray) -> U64:
+    """For each position: AND of the positions ``indices[starts[p]:starts[p + 1]]`` (never empty)."""
+    return np.bitwise_and.reduceat(np.take(columns, indices, axis=1), starts, axis=1)
+
+
+def or_reduce(columns: U64, starts: IntArray, indices: IntArray) -> U64:
+    """For each position: OR of the positions ``indices[starts[p]:starts[p + 1]]`` (never empty)."""
+    return np.bitwise_or.reduceat(np.take(columns, indices, axis=1), starts, axis=1)
+
+
+def pack_rows(flags: BoolArray) -> U64:
+    """Pack a C-contiguous bool matrix whose width is a multiple of 64 into row words."""
+    return np.packbits(flags, axis=1, bitorder="little").view(_U)
 
 
 def first_set_bits(rows: U64, k: int) -> IntArray:
-    """Positions of the first ``k`` set bits of each row, padded with -1.
+    """Positions of the first ``k`` set bits of each row of row words, padded with -1.
 
-    ``rows`` (row words) is consumed: set bits are cleared as they are found.
+    ``rows`` is consumed: set bits are cleared as they are found.
     """
-    n_rows = rows.shape[0]
+    n_rows, n_words = rows.shape
     out = np.full((n_rows, k), -1, dtype=np.intp)
-    if n_rows == 0 or rows.shape[1] == 0:
+    if n_rows == 0 or n_words == 0:
         return out
-    row_index = np.arange(n_rows)
+    flat = rows.reshape(-1)
+    row_start = np.arange(0, n_rows * n_words, n_words)
     for j in range(k):
         word_index = np.argmax(rows != 0, axis=1)
-        word = rows[row_index, word_index]
+        where = row_start + word_index
+        word = flat.take(where)
         found = word != 0
         if not found.any():
             break
-        lowest = word & (~word + _ONE)
-        bit = np.bitwise_count(lowest - _ONE).astype(np.intp)
+        bit = np.bitwise_count((word & (~word + _ONE)) - _ONE)
         out[:, j] = np.where(found, word_index * 64 + bit, -1)
-        rows[row_index, word_index] = word & (word - _ONE)
+        flat.put(where, word & (word - _ONE))
     return out
-
-
-def unpack_rows(rows: U64, n_cols: int) -> NDArray[np.bool_]:
-    """Row words -> bool matrix with ``n_cols`` columns."""
-    as_bytes = rows.view(np.uint8).reshape(rows.shape[0], -1)
-    return np.unpackbits(as_bytes, axis=1, count=n_cols, bitorder="little").view(np.bool_)
-
-
-def threshold_into(block: NDArray[Any], threshold: Any, out: NDArray[np.bool_]) -> None:
-    """``out[:len(block), :n_skills] = block >= threshold`` in the block's own dtype."""
-    np.greater_equal(block, threshold, out=out[: block.shape[0], : block.shape[1]])

@@ -25,6 +25,10 @@ __all__ = [
 ]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_BIT_VIEWS: dict[np.dtype[Any], tuple[type[np.unsignedinteger[Any]], int]] = {
+    np.dtype(np.float32): (np.uint32, int(np.array(1.0, dtype=np.float32).view(np.uint32))),
+    np.dtype(np.float64): (np.uint64, int(np.array(1.0, dtype=np.float64).view(np.uint64))),
+}
 
 
 def check_int(value: object, name: str, *, minimum: int) -> int:
@@ -108,9 +112,12 @@ def check_probability_block(block: NDArray[np.floating[Any]], row_offset: int, n
     """
     if block.size == 0:
         return
-    low = block.min()
-    high = block.max()
-    if low >= 0.0 and high <= 1.0:  # nan fails both comparisons
+    # Fast path, one pass: non-negative floats order like their bit patterns, and
+    # negative numbers and NaN have patterns above that of 1.0.
+    bits = _BIT_VIEWS.get(block.dtype)
+    if bits is not None and block.view(bits[0]).max() <= bits[1]:
+        return
+    if block.min() >= 0.0 and block.max() <= 1.0:  # exact check (accepts -0.0); nan fails it
         return
     bad = ~((block >= 0.0) & (block <= 1.0))
     row, col = (int(i) for i in np.argwhere(bad)[0])
@@ -134,13 +141,14 @@ def check_learner_ids(learner_ids: Iterable[Hashable] | None, n_learners: int) -
     seen: set[Hashable] = set()
     for position, learner in enumerate(ids):
         try:
-            if learner in seen:
-                raise InvalidParameterError(
-                    f"learner_ids must be unique; {learner!r} appears again at position {position}", value=learner
-                )
-            seen.add(learner)
+            repeated = learner in seen
         except TypeError:
             raise InvalidParameterError(
                 f"learner_ids must be hashable; got {learner!r} at position {position}", value=learner
             ) from None
+        if repeated:
+            raise InvalidParameterError(
+                f"learner_ids must be unique; {learner!r} appears again at position {position}", value=learner
+            )
+        seen.add(learner)
     return ids

@@ -36,6 +36,10 @@ SCHEMA = "personalise.compiled_graph/1"
 IntArray = NDArray[np.intp]
 
 
+def _id_tuple(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return tuple(value)
+
+
 def _frozen_int_array(value: Any) -> IntArray:
     array = np.array(value, dtype=np.intp, copy=True).reshape(-1)
     array.flags.writeable = False
@@ -97,7 +101,7 @@ class CompiledGraph:
     ('add',)
     """
 
-    skill_ids: tuple[Hashable, ...] = attrs.field(converter=tuple)
+    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_id_tuple)
     pred_indptr: IntArray = _array_field()
     pred_indices: IntArray = _array_field()
     succ_indptr: IntArray = _derived_field()
@@ -325,11 +329,21 @@ class CompiledGraph:
                 raise InvalidParameterError(f"compiled graph document is missing the field {field!r}", value=field)
         skill_ids = data["skill_ids"]
         if not isinstance(skill_ids, list):
-            raise InvalidParameterError("field 'skill_ids' must be a list", value=skill_ids)
+            raise InvalidParameterError(f"field 'skill_ids' must be a list; got {skill_ids!r}", value=skill_ids)
+        raw_edges = data["edges"]
+        if not isinstance(raw_edges, list):
+            raise InvalidParameterError(f"field 'edges' must be a list; got {raw_edges!r}", value=raw_edges)
+        known = set()
+        for skill in skill_ids:
+            _check_skill_id(skill)
+            known.add(skill)
         edges = []
-        for edge in data["edges"]:
+        for edge in raw_edges:
             if not isinstance(edge, list) or len(edge) != 2:
                 raise InvalidParameterError(f"each edge must be a [prerequisite, skill] pair; got {edge!r}", value=edge)
+            for end in edge:
+                if end not in known:
+                    raise GraphError(f"edge {edge!r} names {end!r}, which is not in 'skill_ids'", value=end)
             edges.append((edge[0], edge[1]))
         return compile_graph(edges, skill_order=skill_ids, skills=skill_ids)
 

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from typing import IO, Any
@@ -44,7 +44,7 @@ def _open_text(source: PathOrFile) -> Iterator[IO[str]]:
         yield source  # type: ignore[misc]
         return
     try:
-        handle = open(os.fspath(source), encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+        handle = open(os.fspath(source), encoding="utf-8-sig", newline="")
     except OSError as err:
         raise InvalidParameterError(f"cannot open {source!r}: {err.strerror}", value=source) from None
     with handle:
@@ -113,6 +113,14 @@ def read_edge_csv(source: PathOrFile, *, skill_order: Sequence[Hashable] | None 
     return compile_graph(edges, skill_order=skill_order, skills=skills)
 
 
+def _pairs(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return tuple(tuple(item) for item in value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class RepairReport:
     """What :func:`read_junyi_exercises` found wrong with an exercise table, and dropped.
@@ -148,16 +156,12 @@ class RepairReport:
     1 self-loop dropped: 'b'
     """
 
-    duplicate_rows: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=lambda v: tuple(map(tuple, v)))
-    repeated_prerequisites: tuple[tuple[str, str], ...] = attrs.field(
-        default=(), converter=lambda v: tuple(map(tuple, v))
-    )
-    self_loops: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    unknown_prerequisites: tuple[tuple[str, str], ...] = attrs.field(
-        default=(), converter=lambda v: tuple(map(tuple, v))
-    )
-    cycles: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=lambda v: tuple(map(tuple, v)))
-    dropped_edges: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=lambda v: tuple(map(tuple, v)))
+    duplicate_rows: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_pairs)
+    repeated_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    self_loops: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    unknown_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    cycles: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_pairs)
+    dropped_edges: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
 
     @property
     def is_clean(self) -> bool:
@@ -215,11 +219,38 @@ class RepairReport:
         if not isinstance(data, dict) or data.get("schema") != REPORT_SCHEMA:
             got = data.get("schema") if isinstance(data, dict) else data
             raise InvalidParameterError(f"expected schema {REPORT_SCHEMA!r}; got {got!r}", value=got)
-        names = [f.name for f in attrs.fields(cls)]
-        for name in names:
+        fields: dict[str, Any] = {}
+        for name, shape in _REPORT_FIELDS.items():
             if name not in data:
                 raise InvalidParameterError(f"repair report document is missing the field {name!r}", value=name)
-        return cls(**{name: data[name] for name in names})
+            value = data[name]
+            if not isinstance(value, list) or not all(_matches(item, shape) for item in value):
+                raise InvalidParameterError(f"field {name!r} must be a list of {shape}; got {value!r}", value=value)
+            fields[name] = value
+        return cls(**fields)
+
+
+_REPORT_FIELDS = {
+    "duplicate_rows": "[line, name] pairs",
+    "repeated_prerequisites": "[prerequisite, name] pairs",
+    "self_loops": "names",
+    "unknown_prerequisites": "[prerequisite, name] pairs",
+    "cycles": "lists of names",
+    "dropped_edges": "[prerequisite, name] pairs",
+}
+
+
+def _matches(item: object, shape: str) -> bool:
+    if shape == "names":
+        return isinstance(item, str)
+    if not isinstance(item, list):
+        return False
+    if shape == "lists of names":
+        return bool(item) and all(isinstance(x, str) for x in item)
+    if len(item) != 2:
+        return False
+    first_ok = isinstance(item[0], int) and not isinstance(item[0], bool) if shape.startswith("[line") else isinstance(item[0], str)
+    return first_ok and isinstance(item[1], str)
 
 
 def _count(n: int, word: str) -> str:
@@ -356,7 +387,7 @@ def load_example_curriculum() -> CompiledGraph:
     >>> graph.n_skills, graph.n_edges, int(graph.depth.max())
     (44, 67, 11)
     >>> graph.prerequisites_of("equivalent_fractions")
-    ('equivalent_fractions_diagrams',)
+    ('times_tables_3_4_8', 'equivalent_fractions_diagrams')
     """
     return read_edge_csv(io.StringIO(_data_text("number_fractions_edges.csv")))
 

@@ -13,7 +13,7 @@ A skill counts as mastered when its mastery is at or above ``threshold``,
 compared in the dtype of the mastery array (a float32 array is compared with
 ``float32(threshold)``).
 
-All three functions process learners in blocks of :data:`BLOCK_ROWS` rows:
+All three functions process learners in blocks of ``personalise.content.BLOCK_ROWS`` rows:
 mastered flags are packed into bits (64 learners per uint64 word), so the
 extra memory is bounded by about ``BLOCK_ROWS * (n_skills + n_edges / 8)``
 bytes, whatever the size of the cohort, plus the result itself.
@@ -49,65 +49,128 @@ BoolArray = NDArray[np.bool_]
 
 
 # --------------------------------------------------------------------- blocks
+#: Rows checked and thresholded at a time inside a block, so that the range
+#: check and the comparison read the same rows while they are in cache.
+_CHECK_ROWS = 512
+
+
+def _permute_csr(indptr: IntArray, indices: IntArray, row_order: IntArray) -> tuple[IntArray, IntArray]:
+    """The CSR rows ``row_order[0], row_order[1], ...`` as a new CSR matrix."""
+    counts = np.diff(indptr)[row_order]
+    new_indptr = np.zeros(row_order.size + 1, dtype=np.intp)
+    np.cumsum(counts, out=new_indptr[1:])
+    offsets = np.arange(new_indptr[-1], dtype=np.intp) - np.repeat(new_indptr[:-1], counts)
+    return new_indptr, indices[np.repeat(indptr[row_order], counts) + offsets]
+
+
 @attrs.frozen
 class _Layout:
-    """Per-graph constants of the bit layout (padded column count, CSR starts)."""
+    """Per-graph constants of the bit layout (see :mod:`personalise._kernels`).
+
+    Columns ``n_skills`` and ``n_skills + 1`` are padding that is always
+    mastered (``one``) and never mastered (``zero``). Every column gets at
+    least one prerequisite and one successor: skills without prerequisites
+    depend on ``one``, skills without successors unlock ``zero``, and padding
+    columns depend on themselves, so no reduction is ever empty and padding is
+    never ready and never in the inner fringe.
+    """
 
     n_skills: int
-    n_cols: int  # multiple of 64 and > n_skills: column n_skills is always zero
+    n_cols: int
+    width: int
+    tail: K.U64
+    position: IntArray
     pred_starts: IntArray
-    pred_indices: IntArray
-    has_pred: BoolArray
+    pred_positions: IntArray
     succ_starts: IntArray
-    succ_indices: IntArray
-    has_succ: BoolArray
+    succ_positions: IntArray
 
 
 def _layout(graph: CompiledGraph) -> _Layout:
     n = graph.n_skills
-    n_cols = K.words_for(n + 1) * 64
-    n_pred = np.diff(graph.pred_indptr)
-    n_succ = np.diff(graph.succ_indptr)
-    has_pred = np.zeros(n_cols, dtype=bool)
-    has_pred[:n] = n_pred > 0
-    has_succ = np.zeros(n_cols, dtype=bool)
-    has_succ[:n] = n_succ > 0
-    return _Layout(
-        n_skills=n,
-        n_cols=n_cols,
-        pred_starts=graph.pred_indptr[:-1][n_pred > 0],
-        pred_indices=graph.pred_indices,
-        has_pred=has_pred,
-        succ_starts=graph.succ_indptr[:-1][n_succ > 0],
-        succ_indices=graph.succ_indices,
-        has_succ=has_succ,
-    )
+    n_cols = K.round_up(n + 2, 64)
+    width = K.round_up(n, 8)
+    one, zero = n, n + 1
+    position = K.positions(n_cols)
+    # Octet words of the columns past ``width``: byte i of word c is 0xFF (all eight
+    # learners) when column width + 8c + i is the always-mastered column.
+    tail_words = np.zeros((n_cols - width) // 8, dtype=np.uint64)
+    if one >= width:
+        tail_words.view(np.uint8)[one - width] = 0xFF
+
+    def extended(indptr: IntArray, indices: IntArray, fallback: int, pad: int | None) -> tuple[IntArray, IntArray]:
+        counts = np.diff(indptr)
+        lists_ptr = np.zeros(n_cols + 1, dtype=np.intp)
+        full_counts = np.ones(n_cols, dtype=np.intp)
+        full_counts[:n] = np.maximum(counts, 1)
+        np.cumsum(full_counts, out=lists_ptr[1:])
+        values = np.empty(lists_ptr[-1], dtype=np.intp)
+        real = np.repeat(np.arange(n), counts)
+        offsets = np.arange(indices.size) - np.repeat(indptr[:-1], counts)
+        values[lists_ptr[real] + offsets] = indices
+        empty = np.flatnonzero(counts == 0)
+        values[lists_ptr[empty]] = fallback
+        pads = np.arange(n, n_cols)
+        values[lists_ptr[pads]] = pads if pad is None else pad
+        ptr, vals = _permute_csr(lists_ptr, values, np.argsort(position))
+        return ptr[:-1], position[vals]
+
+    pred_starts, pred_positions = extended(graph.pred_indptr, graph.pred_indices, one, None)
+    succ_starts, succ_positions = extended(graph.succ_indptr, graph.succ_indices, zero, one)
+    return _Layout(n, n_cols, width, tail_words, position, pred_starts, pred_positions, succ_starts, succ_positions)
 
 
 def _mastered_columns(
     mastery: NDArray[Any], threshold: float, layout: _Layout
 ) -> Iterator[tuple[int, int, K.U64]]:
-    """Yield ``(start, stop, mastered column words)`` for each block of learners."""
-    n_learners = mastery.shape[0]
+    """Yield ``(start, stop, mastered column words)`` for each block of learners.
+
+    Each block is checked, thresholded and packed :data:`_CHECK_ROWS` rows at a
+    time, so the rows stay in cache between the three passes. The column words
+    are a view of a buffer that the next block reuses.
+    """
+    n_learners, n_skills = mastery.shape
     limit = mastery.dtype.type(threshold)
-    rows = min(BLOCK_ROWS, K.words_for(n_learners) * 64)
-    flags = np.zeros((rows, layout.n_cols), dtype=bool)
+    sub_rows = min(_CHECK_ROWS, BLOCK_ROWS, K.round_up(n_learners, 64))
+    flags = np.zeros((sub_rows, layout.width), dtype=bool)
+    if n_skills < layout.width:
+        flags[:, n_skills] = True  # the always-mastered padding column
+    octets = np.empty((min(BLOCK_ROWS, K.round_up(n_learners, 64)) // 8, layout.n_cols // 8), dtype=np.uint64)
+    n_words = layout.width // 8
     for start in range(0, n_learners, BLOCK_ROWS):
         block = mastery[start : start + BLOCK_ROWS]
-        check_probability_block(block, start)
         n_block = block.shape[0]
-        padded = K.words_for(n_block) * 64
-        if n_block < padded:
-            flags[n_block:padded] = False
-        K.threshold_into(block, limit, flags)
-        yield start, start + n_block, K.rows_to_columns(K.pack_rows(flags[:padded]))
+        padded = K.round_up(n_block, 64)
+        for sub in range(0, padded, sub_rows):
+            part = block[sub : sub + sub_rows]
+            n_part = part.shape[0]
+            check_probability_block(part, start + sub)
+            K.threshold_into(part, limit, flags)
+            if n_part < sub_rows:
+                flags[n_part:, :n_skills] = False
+            K.flags_to_octets(flags, octets[sub // 8 : (sub + sub_rows) // 8, :n_words])
+        block_octets = octets[: padded // 8]
+        block_octets[:, n_words:] = layout.tail
+        yield start, start + n_block, K.octets_to_columns(block_octets)
 
 
 def _ready_columns(mastered: K.U64, layout: _Layout) -> K.U64:
-    ok = K.all_of_neighbours(mastered, layout.pred_starts, layout.pred_indices, layout.has_pred)
-    ready = ok & ~mastered
-    ready[:, layout.n_skills :] = 0
+    ready = K.and_reduce(mastered, layout.pred_starts, layout.pred_positions)
+    ready &= ~mastered
     return ready
+
+
+def _gather_order(layout: _Layout, order: IntArray) -> IntArray:
+    """Column-word positions that lay the columns ``order`` out for :func:`K.columns_to_flags`.
+
+    ``order`` is padded to whole words with the never-ready column ``n_skills + 1``.
+    """
+    length = K.round_up(max(order.size, 1), 64)
+    padded = np.full(length, layout.n_skills + 1, dtype=np.intp)
+    padded[: order.size] = order
+    gather = np.empty(length, dtype=np.intp)
+    gather[K.positions(length)] = layout.position[padded]
+    return gather
 
 
 def _prepare(graph: CompiledGraph, mastery: Any, threshold: object) -> tuple[NDArray[Any], float, _Layout]:
@@ -168,9 +231,10 @@ def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95)
     """
     array, limit, layout = _prepare(compiled, mastery, threshold)
     out = np.zeros(array.shape, dtype=bool)
+    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
     for start, stop, mastered in _mastered_columns(array, limit, layout):
-        rows = K.columns_to_rows(_ready_columns(mastered, layout))
-        out[start:stop] = K.unpack_rows(rows[: stop - start], layout.n_skills)
+        ready = np.take(_ready_columns(mastered, layout), gather, axis=1)
+        out[start:stop] = K.columns_to_flags(ready)[: stop - start, : layout.n_skills]
     return out
 
 
@@ -212,10 +276,10 @@ def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.
     """
     array, limit, layout = _prepare(compiled, mastery, threshold)
     out = np.zeros(array.shape, dtype=bool)
+    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
     for start, stop, mastered in _mastered_columns(array, limit, layout):
-        later = K.any_of_neighbours(mastered, layout.succ_starts, layout.succ_indices, layout.has_succ)
-        rows = K.columns_to_rows(mastered & ~later)
-        out[start:stop] = K.unpack_rows(rows[: stop - start], layout.n_skills)
+        fringe = mastered & ~K.or_reduce(mastered, layout.succ_starts, layout.succ_positions)
+        out[start:stop] = K.columns_to_flags(np.take(fringe, gather, axis=1))[: stop - start, : layout.n_skills]
     return out
 
 
@@ -268,13 +332,6 @@ def _steps_to(graph: CompiledGraph, goal: frozenset[int]) -> IntArray:
                     nxt.append(u)
         frontier = nxt
     return steps
-
-
-def _pad_order(order: IntArray, n_skills: int) -> IntArray:
-    """Pad a ranking order to whole words with the always-zero column ``n_skills``."""
-    padded = np.full(K.words_for(order.size) * 64, n_skills, dtype=np.intp)
-    padded[: order.size] = order
-    return padded
 
 
 # ------------------------------------------------------------ recommendations
@@ -334,7 +391,7 @@ def recommend_next(
 
     Notes
     -----
-    Learners are processed in blocks of :data:`BLOCK_ROWS`; within a block
+    Learners are processed in blocks of ``personalise.content.BLOCK_ROWS``; within a block
     mastered flags are packed 64 learners to a word, prerequisites are
     checked with one gather and AND-reduction per block, and the top ``k``
     are read off as the first set bits of each learner's ready set laid out in
@@ -348,13 +405,15 @@ def recommend_next(
     >>> mastery = np.array([[0.99, 0.10, 0.00, 0.20],
     ...                     [0.99, 0.99, 0.30, 0.99]])
     >>> recs = pl.recommend_next(g, mastery, k=2)
+    >>> g.skill_ids
+    ('count', 'add', 'compare', 'multiply')
     >>> recs.indices
     array([[ 1,  2],
-           [ 3, -1]])
+           [ 2, -1]])
     >>> recs.reasons[0][0]
-    "ready: all 1 prerequisite mastered ('count'); unlocks 1 later skill"
-    >>> pl.recommend_next(g, mastery, k=2, goals="compare").skills()
-    (('compare',), ())
+    "ready: 1 prerequisite mastered ('count'); unlocks 1 later skill"
+    >>> pl.recommend_next(g, mastery, k=2, goals="multiply").skills()
+    (('add',), ())
     """
     array, limit, layout = _prepare(compiled, mastery, threshold)
     k = check_int(k, "k", minimum=1)
@@ -364,42 +423,45 @@ def recommend_next(
     base_order = np.lexsort((np.arange(n_skills), -descendants)).astype(np.intp)
     plans: list[tuple[int, IntArray]] = []  # (goal code, ranking order)
     if np.any(goal_index < 0):
-        plans.append((-1, _pad_order(base_order, n_skills)))
+        plans.append((-1, base_order))
     steps_table = np.full((len(goal_sets), n_skills), -1, dtype=np.intp)
     for code, goal in enumerate(goal_sets):
         steps_table[code] = steps = _steps_to(compiled, goal)
         eligible = base_order[steps[base_order] >= 0]
         order = eligible[np.argsort(steps[eligible], kind="stable")]
-        plans.append((code, _pad_order(order, n_skills)))
+        plans.append((code, order))
 
+    # Positions past the end of an order (and -1 padding) map to -1.
+    gathers = [(code, np.append(order, -1), _gather_order(layout, order)) for code, order in plans]
     indices = np.full((n_learners, k), -1, dtype=np.intp)
     for start, stop, mastered in _mastered_columns(array, limit, layout):
         ready = _ready_columns(mastered, layout)
         block_goals = goal_index[start:stop]
-        for code, order in plans:
-            members = np.flatnonzero(block_goals == code)
-            if members.size == 0:
+        for code, lookup, gather in gathers:
+            rows = K.columns_to_rows(np.take(ready, gather, axis=1))
+            if len(gathers) == 1:
+                indices[start:stop] = lookup.take(K.first_set_bits(rows[: stop - start], k))
                 continue
-            rows = K.columns_to_rows(np.take(ready, order, axis=1))
-            rows = rows[members] if members.size < stop - start else rows[: members.size]
-            positions = K.first_set_bits(rows, k)
-            chosen = np.where(positions >= 0, order[positions], -1)
-            indices[start + members] = chosen
+            members = np.flatnonzero(block_goals == code)
+            if members.size:
+                indices[start + members] = lookup.take(K.first_set_bits(rows[members], k))
 
+    # Index n_skills (what -1 wraps to) is an extra entry, so empty graphs work too.
     valid = indices >= 0
-    safe = np.where(valid, indices, 0)
-    has_goal = (goal_index >= 0)[:, None] & valid
-    steps_to_goal = np.where(has_goal, steps_table[np.maximum(goal_index, 0)[:, None], safe] if goal_sets else -1, -1)
-    scores = np.where(valid, descendants[safe].astype(np.float64), np.nan)
-    scores = np.where(has_goal, -steps_to_goal.astype(np.float64), scores)
+    scores = np.where(valid, np.append(descendants, 0).astype(np.float64)[indices], np.nan)
+    steps_to_goal = np.full((n_learners, k), -1, dtype=np.intp)
+    if goal_sets:
+        has_goal = (goal_index >= 0)[:, None] & valid
+        table = np.pad(steps_table, ((0, 0), (0, 1)), constant_values=-1)
+        steps_to_goal = np.where(has_goal, table[np.maximum(goal_index, 0)[:, None], indices], -1)
+        scores = np.where(has_goal, -steps_to_goal.astype(np.float64), scores)
     return Recommendations(
         graph=compiled,
         indices=indices,
         scores=scores,
         steps_to_goal=steps_to_goal,
         goal_index=goal_index,
-        goal_sets=tuple(
-tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets),
+        goal_sets=[tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets],
         threshold=limit,
     )
 
@@ -411,6 +473,10 @@ def _frozen(dtype: Any) -> Any:
         return array
 
     return attrs.field(converter=convert, eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)), repr=False)
+
+
+def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
+    return tuple(tuple(goal) for goal in value)
 
 
 def _plural(count: int, word: str) -> str:
@@ -461,7 +527,7 @@ class Recommendations:
     scores: NDArray[np.float64] = _frozen(np.float64)
     steps_to_goal: IntArray = _frozen(np.intp)
     goal_index: IntArray = _frozen(np.intp)
-    goal_sets: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=tuple, repr=False)
+    goal_sets: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_goal_tuple, repr=False)
     threshold: float = 0.95
 
     def __repr__(self) -> str:

@@ -1,0 +1,169 @@
+"""The ``personalise`` command line (``python -m personalise``).
+
+Commands
+--------
+``personalise demo``
+    Load the bundled primary-maths curriculum (44 skills, 67 prerequisite
+    links) and class (28 learners), recommend up to three next steps per
+    learner with :func:`personalise.recommend_next`, and print them as an
+    aligned table with the reason for each step, followed by a class summary:
+    the next steps most learners share (candidates for a temporary small
+    group). Options: ``--k N`` next steps per learner, ``--threshold T``
+    mastery threshold, ``--goal SKILL_ID`` a goal shared by the class
+    (repeatable), ``--learner ID`` show only that learner (repeatable) and
+    ``--format {table,json,csv}`` (JSON and CSV give the records of
+    :meth:`personalise.Recommendations.to_records` with a ``skill_name``
+    column).
+
+``personalise --version`` prints the version; ``personalise`` alone prints
+this help and exits with status 2. Bad input (an unknown learner or skill, a
+threshold outside (0, 1]) gives a one-line message on standard error and
+exit status 2, never a traceback.
+
+The entry point is :func:`main`, which returns the exit status instead of
+exiting, and writes to the streams it is given (``sys.stdout`` and
+``sys.stderr`` by default), so the command is easy to test and embed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
+
+from personalise import __version__
+from personalise._demo import FORMATS, build_demo, render
+from personalise.exceptions import PersonaliseError
+
+__all__ = ["main"]
+
+PROG = "personalise"
+
+Handler = Callable[[argparse.Namespace, TextIO], None]
+
+
+class _Exit(Exception):
+    """Raised by :class:`_Parser` instead of exiting the interpreter."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that writes to given streams and never calls ``sys.exit``."""
+
+    def __init__(self, *args: Any, stdout: TextIO, stderr: TextIO, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stdout = stdout
+        self._stderr = stderr
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            file = self._stdout
+        elif file is sys.stderr:
+            file = self._stderr
+        file.write(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self._stderr.write(message)
+        raise _Exit(status)
+
+
+def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
+    streams: dict[str, Any] = {"stdout": stdout, "stderr": stderr}
+    parser = _Parser(
+        prog=PROG,
+        description="Personalised-learning models: prerequisite graphs, next steps, scaffolds that fade.",
+        **streams,
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser(
+        "demo",
+        help="next steps for the bundled example class",
+        description=(
+            "Recommend next steps for each learner of the bundled example class (28 learners) "
+            "on the bundled primary-maths curriculum (44 skills), with a reason for each, "
+            "and summarise the next steps the class shares."
+        ),
+        **streams,
+    )
+    demo.add_argument("--k", type=int, default=3, metavar="N", help="next steps per learner (default: 3)")
+    demo.add_argument(
+        "--threshold", type=float, default=0.95, metavar="T",
+        help="P(mastery) at or above which a skill counts as mastered, in (0, 1] (default: 0.95)",
+    )
+    demo.add_argument(
+        "--goal", action="append", default=[], metavar="SKILL_ID",
+        help="a goal skill shared by the class: only steps that lead to it (repeatable: nearest goal)",
+    )
+    demo.add_argument(
+        "--learner", action="append", default=[], metavar="ID",
+        help="show only this learner, e.g. L05 (repeatable)",
+    )
+    demo.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    demo.set_defaults(handler=_run_demo)
+    return parser
+
+
+def _run_demo(args: argparse.Namespace, stdout: TextIO) -> None:
+    demo = build_demo(k=args.k, threshold=args.threshold, goals=args.goal, learners=args.learner)
+    stdout.write(render(demo, args.format))
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the ``personalise`` command line and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+    stdout, stderr : text file, optional
+        Where output and error messages go (default: ``sys.stdout`` and
+        ``sys.stderr`` at call time).
+
+    Returns
+    -------
+    int
+        0 on success, 2 on a usage error or bad input (the message is on
+        ``stderr``), 1 when standard output was closed early (a broken pipe).
+    """
+    out = sys.stdout if stdout is None else stdout
+    err = sys.stderr if stderr is None else stderr
+    parser = _build_parser(out, err)
+    try:
+        args = parser.parse_args(argv)
+    except _Exit as exit_:
+        return exit_.status
+    if args.version:
+        out.write(f"{PROG} {__version__}\n")
+        return 0
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(err)
+        return 2
+    try:
+        handler(args, out)
+        out.flush()
+    except PersonaliseError as error:
+        err.write(f"{PROG} {args.command}: error: {error}\n")
+        return 2
+    except BrokenPipeError:
+        # The reader (``| head``) went away: silence the flush at interpreter exit.
+        real = sys.__stdout__
+        if real is not None and out is real:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, real.fileno())
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

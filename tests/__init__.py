@@ -1,0 +1,1 @@
+"""Test suite of personalise (see DESIGN.md section 4)."""
