@@ -47,7 +47,8 @@ def _frozen_int_array(value: Any) -> IntArray:
 
 
 def _array_field() -> Any:
-    return attrs.field(converter=_frozen_int_array, eq=attrs.cmp_using(eq=np.array_equal), repr=False)
+    # Arrays take part in equality but not in the hash (equal graphs have equal skill ids).
+    return attrs.field(converter=_frozen_int_array, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
 
 
 def _derived_field() -> Any:

@@ -477,7 +477,12 @@ def _frozen(dtype: Any) -> Any:
         array.flags.writeable = False
         return array
 
-    return attrs.field(converter=convert, eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)), repr=False)
+    return attrs.field(
+        converter=convert,
+        eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)),
+        hash=False,
+        repr=False,
+    )
 
 
 def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
