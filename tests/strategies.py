@@ -9,17 +9,20 @@ returned READ-ONLY so that a kernel writing into its input fails loudly.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 import networkx as nx
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 
 __all__ = [
     "BLOCK_EDGE_SIZES",
     "compiled_dags",
     "dags",
+    "examples",
     "goals_for",
     "mastery_matrices",
     "read_only",
@@ -30,6 +33,14 @@ __all__ = [
 BLOCK_EDGE_SIZES = (1, 2, 63, 64, 65, 127, 128, 129, 191, 192, 193, 255, 256, 257)
 
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+#: Multiplies every test's example count: PERSONALISE_HYPOTHESIS_SCALE=20 for a deep run.
+SCALE = float(os.environ.get("PERSONALISE_HYPOTHESIS_SCALE", "1"))
+
+
+def examples(n: int) -> settings:
+    """``@settings(max_examples=n)``, scaled by ``PERSONALISE_HYPOTHESIS_SCALE``."""
+    return settings(max_examples=max(1, round(n * SCALE)))
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
@@ -70,7 +81,12 @@ def dags(
     the graph is acyclic whatever the ids are. Node and edge insertion orders
     are random too, since compiled column order must not depend on them.
     """
-    n = draw(st.one_of(st.integers(min_skills, max_skills), st.sampled_from([min_skills, max_skills])))
+    # size classes, so that small, medium and large graphs all turn up often
+    bounds = sorted({min_skills, min(max(min_skills, 5), max_skills), min(max(min_skills, 30), max_skills),
+                     min(max(min_skills, 90), max_skills), max_skills})
+    classes = [(lo, hi) for lo, hi in zip(bounds, bounds[1:])] or [(min_skills, max_skills)]
+    lo, hi = draw(st.sampled_from(classes))
+    n = draw(st.integers(lo, hi))
     kind = draw(st.sampled_from(list(id_kinds)))
     mean_in_degree = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0, 4.0]))
     rng = np.random.default_rng(draw(seeds))

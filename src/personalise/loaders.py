@@ -304,7 +304,7 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
     ...     pl.read_junyi_exercises(io.StringIO(text))
     ... except pl.GraphError as err:
     ...     print(err)
-    exercise table has defects (pass repair=True to drop them):
+    exercise table has defects; repair=True would make these repairs:
     1 duplicate row (kept the first): 'add' on line 4
     >>> graph, report = pl.read_junyi_exercises(io.StringIO(text), repair=True)
     >>> graph.skill_ids
@@ -358,7 +358,7 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
                 break
     report = RepairReport(duplicates, repeated, loops, unknown, cycles, dropped)
     if not repair and not report.is_clean:
-        message = f"exercise table has defects (pass repair=True to drop them):\n{report}"
+        message = f"exercise table has defects; repair=True would make these repairs:\n{report}"
         if cycles:
             raise CyclicPrerequisiteError(message, cycle=cycles[0])
         raise GraphError(message, value=report)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import personalise as pl
 from tests.reference import inner_fringe_ref, readiness_ref, recommend_next_ref
-from tests.strategies import compiled_dags, goals_for, mastery_matrices, read_only, thresholds
+from tests.strategies import compiled_dags, examples, goals_for, mastery_matrices, read_only, thresholds
 
 ks = st.one_of(st.integers(1, 10), st.sampled_from([1, 3]))
 
@@ -30,6 +30,7 @@ def assert_recommendations_equal(got: pl.Recommendations, expected: object, n_le
     np.testing.assert_array_equal(got.scores, expected.scores)  # type: ignore[attr-defined]
 
 
+@examples(100)
 @given(data=st.data())
 def test_readiness_matches_reference(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags())
@@ -41,6 +42,7 @@ def test_readiness_matches_reference(data: st.DataObject) -> None:
     np.testing.assert_array_equal(got, readiness_ref(G, graph.skill_ids, mastery, threshold))
 
 
+@examples(100)
 @given(data=st.data())
 def test_inner_fringe_matches_reference(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags())
@@ -52,6 +54,7 @@ def test_inner_fringe_matches_reference(data: st.DataObject) -> None:
     np.testing.assert_array_equal(got, inner_fringe_ref(G, graph.skill_ids, mastery, threshold))
 
 
+@examples(100)
 @given(data=st.data())
 def test_recommend_next_matches_reference(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags(min_skills=1))
@@ -78,7 +81,7 @@ def test_recommend_next_without_goals_matches_reference(data: st.DataObject) -> 
     assert (got.goal_index == -1).all()
 
 
-@settings(max_examples=25)
+@examples(25)
 @given(data=st.data(), block_rows=st.sampled_from([64, 128]))
 def test_multi_block_matches_reference(data: st.DataObject, block_rows: int) -> None:
     """With BLOCK_ROWS shrunk to 64 or 128, several blocks (and a ragged last one) are processed."""
@@ -103,7 +106,7 @@ def test_multi_block_matches_reference(data: st.DataObject, block_rows: int) -> 
         assert_recommendations_equal(recs, expected, n_learners, k)
 
 
-@settings(max_examples=20)
+@examples(20)
 @given(data=st.data())
 def test_results_do_not_depend_on_block_size(data: st.DataObject) -> None:
     """Splitting the cohort into blocks differently gives identical results."""
@@ -131,7 +134,7 @@ def test_results_do_not_depend_on_block_size(data: st.DataObject) -> None:
         assert first[2] == other[2]
 
 
-@settings(max_examples=30)
+@examples(30)
 @given(data=st.data())
 def test_dataframe_mastery_matches_array(data: st.DataObject) -> None:
     """A DataFrame whose columns are the skill ids in any order gives the same results."""
@@ -153,7 +156,7 @@ def test_dataframe_mastery_matches_array(data: st.DataObject) -> None:
     )
 
 
-@settings(max_examples=30)
+@examples(30)
 @given(data=st.data())
 def test_learner_rows_are_independent(data: st.DataObject) -> None:
     """Permuting the learners permutes the results: no learner affects another's row."""
@@ -180,7 +183,7 @@ def test_learner_rows_are_independent(data: st.DataObject) -> None:
     np.testing.assert_array_equal(b.steps_to_goal, a.steps_to_goal[permutation])
 
 
-@settings(max_examples=20)
+@examples(20)
 @given(data=st.data())
 def test_writable_inputs_are_left_unchanged(data: st.DataObject) -> None:
     """Even a writable mastery array is never written (the read-only tests prove it; this checks values)."""

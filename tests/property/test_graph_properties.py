@@ -7,12 +7,12 @@ import json
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import personalise as pl
 from tests.reference import depth_ref, lexicographic_order_ref, n_descendants_ref
-from tests.strategies import dags
+from tests.strategies import dags, examples
 
 ARRAYS = ("pred_indptr", "pred_indices", "succ_indptr", "succ_indices", "n_descendants", "depth")
 
@@ -124,7 +124,7 @@ def test_json_round_trip_is_exact(G: nx.DiGraph, reorder: bool, seed: int) -> No
     assert pl.CompiledGraph.from_json(back.to_json()) == graph
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(
     ids=st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=12, unique=True),
     data=st.data(),

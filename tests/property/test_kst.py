@@ -16,12 +16,12 @@ from collections.abc import Hashable, Sequence
 
 import networkx as nx
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import personalise as pl
 from tests.reference import down_closure, inner_fringe_bruteforce, is_down_set, outer_fringe_bruteforce
-from tests.strategies import dags, read_only
+from tests.strategies import dags, examples, read_only
 
 
 def random_states(G: nx.DiGraph, rng: np.random.Generator, n_states: int) -> list[set[Hashable]]:
@@ -68,14 +68,14 @@ def check_fringes(G: nx.DiGraph, states: list[set[Hashable]], rng: np.random.Gen
         assert got_inner == inner_fringe_bruteforce(G, state), f"inner fringe of state {i}"
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(G=dags(max_skills=40), seed=st.integers(0, 2**32 - 1))
 def test_fringes_match_kst_definitions(G: nx.DiGraph, seed: int) -> None:
     rng = np.random.default_rng(seed)
     check_fringes(G, random_states(G, rng, 12), rng)
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(G=dags(max_skills=40), seed=st.integers(0, 2**32 - 1))
 def test_union_and_intersection_of_feasible_states_are_feasible(G: nx.DiGraph, seed: int) -> None:
     rng = np.random.default_rng(seed)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import personalise as pl
-from tests.strategies import compiled_dags, goals_for, mastery_matrices, thresholds
+from tests.strategies import compiled_dags, examples, goals_for, mastery_matrices, thresholds
 
 
-@settings(max_examples=40)
+@examples(40)
 @given(data=st.data())
 def test_fringes_and_recommendations_are_consistent(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags(min_skills=1, max_skills=80))
@@ -49,7 +49,7 @@ def test_fringes_and_recommendations_are_consistent(data: st.DataObject) -> None
         assert (recs.steps_to_goal[i, len(chosen) :] == -1).all()
 
 
-@settings(max_examples=30)
+@examples(30)
 @given(data=st.data())
 def test_smaller_k_is_a_prefix(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags(min_skills=1, max_skills=60))
@@ -64,7 +64,7 @@ def test_smaller_k_is_a_prefix(data: st.DataObject) -> None:
         np.testing.assert_array_equal(small.steps_to_goal, big.steps_to_goal[:, :k])
 
 
-@settings(max_examples=30)
+@examples(30)
 @given(data=st.data())
 def test_records_match_arrays(data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags(min_skills=1, max_skills=30))
