@@ -88,14 +88,20 @@ def transpose_bytes(words: U64) -> None:
     for width, shift, mask in _BYTE_ROUNDS:
         pairs = words.reshape(a, 8 // (2 * width), 2, width, z)
         low = pairs[:, :, 0]
-        high = pairs[:, :, 1]
-        tmp = swap.reshape(low.shape)
-        np.right_shift(low, shift, out=tmp)
-        tmp ^= high
-        tmp &= mask
-        high ^= tmp
-        tmp <<= shift
-        low ^= tmp
+        _delta_swap(low, pairs[:, :, 1], shift, mask, swap.reshape(low.shape))
+
+
+def _delta_swap(low: U64, high: U64, shift: np.uint64, mask: np.uint64, tmp: U64) -> None:
+    """Swap the ``mask`` bits of ``high`` with the ``mask << shift`` bits of ``low``, in place.
+
+    ``low`` and ``high`` may be the same array (a swap within each word).
+    """
+    np.right_shift(low, shift, out=tmp)
+    tmp ^= high
+    tmp &= mask
+    high ^= tmp
+    tmp <<= shift
+    low ^= tmp
 
 
 def octets_to_columns(octets: U64) -> U64:
@@ -131,12 +137,7 @@ def transpose_bits8(words: U64) -> None:
     """In place: transpose each word as an 8 x 8 bit matrix (bit ``i`` of byte ``j`` <-> bit ``j`` of byte ``i``)."""
     tmp = np.empty_like(words)
     for shift, mask in _BIT_ROUNDS:
-        np.right_shift(words, shift, out=tmp)
-        tmp ^= words
-        tmp &= mask
-        words ^= tmp
-        tmp <<= shift
-        words ^= tmp
+        _delta_swap(words, words, shift, mask, tmp)
 
 
 def columns_to_rows(columns: U64) -> U64:
@@ -165,11 +166,6 @@ def and_reduce(columns: U64, starts: IntArray, indices: IntArray) -> U64:
 def or_reduce(columns: U64, starts: IntArray, indices: IntArray) -> U64:
     """For each position: OR of the positions ``indices[starts[p]:starts[p + 1]]`` (never empty)."""
     return np.bitwise_or.reduceat(np.take(columns, indices, axis=1), starts, axis=1)
-
-
-def pack_rows(flags: BoolArray) -> U64:
-    """Pack a C-contiguous bool matrix whose width is a multiple of 64 into row words."""
-    return np.packbits(flags, axis=1, bitorder="little").view(_U)
 
 
 def first_set_bits(rows: U64, k: int) -> IntArray:

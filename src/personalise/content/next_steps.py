@@ -26,7 +26,7 @@ upcast or written.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -165,6 +165,23 @@ def _ready_columns(mastered: K.U64, layout: _Layout) -> K.U64:
     return ready
 
 
+def _inner_columns(mastered: K.U64, layout: _Layout) -> K.U64:
+    return mastered & ~K.or_reduce(mastered, layout.succ_starts, layout.succ_positions)
+
+
+def _flag_matrix(
+    graph: CompiledGraph, mastery: Any, threshold: object, select: Callable[[K.U64, _Layout], K.U64]
+) -> BoolArray:
+    """The (n_learners, n_skills) bool matrix of the column words that ``select`` derives."""
+    array, limit, layout = _prepare(graph, mastery, threshold)
+    out = np.zeros(array.shape, dtype=bool)
+    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
+    for start, stop, mastered in _mastered_columns(array, limit, layout):
+        chosen = np.take(select(mastered, layout), gather, axis=1)
+        out[start:stop] = K.columns_to_flags(chosen)[: stop - start, : layout.n_skills]
+    return out
+
+
 def _gather_order(layout: _Layout, order: IntArray) -> IntArray:
     """Column-word positions that lay the columns ``order`` out for :func:`K.columns_to_flags`.
 
@@ -234,13 +251,7 @@ def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95)
     array([[False,  True, False],
            [False, False,  True]])
     """
-    array, limit, layout = _prepare(compiled, mastery, threshold)
-    out = np.zeros(array.shape, dtype=bool)
-    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
-    for start, stop, mastered in _mastered_columns(array, limit, layout):
-        ready = np.take(_ready_columns(mastered, layout), gather, axis=1)
-        out[start:stop] = K.columns_to_flags(ready)[: stop - start, : layout.n_skills]
-    return out
+    return _flag_matrix(compiled, mastery, threshold, _ready_columns)
 
 
 def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95) -> BoolArray:
@@ -279,13 +290,7 @@ def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.
     array([[False,  True, False],
            [False, False, False]])
     """
-    array, limit, layout = _prepare(compiled, mastery, threshold)
-    out = np.zeros(array.shape, dtype=bool)
-    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
-    for start, stop, mastered in _mastered_columns(array, limit, layout):
-        fringe = mastered & ~K.or_reduce(mastered, layout.succ_starts, layout.succ_positions)
-        out[start:stop] = K.columns_to_flags(np.take(fringe, gather, axis=1))[: stop - start, : layout.n_skills]
-    return out
+    return _flag_matrix(compiled, mastery, threshold, _inner_columns)
 
 
 # ---------------------------------------------------------------------- goals
