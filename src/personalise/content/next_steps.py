@@ -456,12 +456,11 @@ def recommend_next(
             if members.size:
                 indices[start + members] = lookup.take(K.first_set_bits(rows[members], k))
 
-    # Index n_skills (what -1 wraps to) is an extra entry, so empty graphs work too.
-    valid = indices >= 0
-    scores = np.where(valid, np.append(descendants, 0).astype(np.float64)[indices], np.nan)
+    # Padding (-1) reads the extra last entry: NaN scores, -1 steps; empty graphs work too.
+    scores = np.append(descendants.astype(np.float64), np.nan).take(indices)
     steps_to_goal = np.full((n_learners, k), -1, dtype=np.intp)
     if goal_sets:
-        has_goal = (goal_index >= 0)[:, None] & valid
+        has_goal = (goal_index >= 0)[:, None] & (indices >= 0)
         table = np.pad(steps_table, ((0, 0), (0, 1)), constant_values=-1)
         steps_to_goal = np.where(has_goal, table[np.maximum(goal_index, 0)[:, None], indices], -1)
         scores = np.where(has_goal, -steps_to_goal.astype(np.float64), scores)
