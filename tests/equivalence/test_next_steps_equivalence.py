@@ -7,6 +7,8 @@ positions included) and step for step. Every mastery input is read-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -30,28 +32,21 @@ def assert_recommendations_equal(got: pl.Recommendations, expected: object, n_le
     np.testing.assert_array_equal(got.scores, expected.scores)  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("function", "reference"),
+    [(pl.readiness, readiness_ref), (pl.inner_fringe, inner_fringe_ref)],
+    ids=["readiness", "inner_fringe"],
+)
 @examples(100)
 @given(data=st.data())
-def test_readiness_matches_reference(data: st.DataObject) -> None:
+def test_fringe_matches_reference(function: Any, reference: Any, data: st.DataObject) -> None:
     G, graph = data.draw(compiled_dags())
     threshold = data.draw(thresholds())
     mastery = data.draw(mastery_matrices(graph.n_skills, threshold, G=G, skill_ids=graph.skill_ids))
-    got = pl.readiness(graph, mastery, threshold=threshold)
+    got = function(graph, mastery, threshold=threshold)
     assert got.dtype == np.bool_
     assert got.shape == mastery.shape
-    np.testing.assert_array_equal(got, readiness_ref(G, graph.skill_ids, mastery, threshold))
-
-
-@examples(100)
-@given(data=st.data())
-def test_inner_fringe_matches_reference(data: st.DataObject) -> None:
-    G, graph = data.draw(compiled_dags())
-    threshold = data.draw(thresholds())
-    mastery = data.draw(mastery_matrices(graph.n_skills, threshold, G=G, skill_ids=graph.skill_ids))
-    got = pl.inner_fringe(graph, mastery, threshold=threshold)
-    assert got.dtype == np.bool_
-    assert got.shape == mastery.shape
-    np.testing.assert_array_equal(got, inner_fringe_ref(G, graph.skill_ids, mastery, threshold))
+    np.testing.assert_array_equal(got, reference(G, graph.skill_ids, mastery, threshold))
 
 
 @examples(100)
