@@ -16,17 +16,25 @@ Examples
 """
 
 from personalise.content import (
+    BKTModel,
+    BKTParams,
     Recommendations,
+    crossvalidate,
+    fit_bkt,
     inner_fringe,
     readiness,
     recommend_next,
+    update_mastery,
 )
 from personalise.exceptions import (
     CyclicPrerequisiteError,
+    DegenerateFitWarning,
     EvidenceError,
     GraphError,
+    IdentifiabilityWarning,
     InvalidParameterError,
     PersonaliseError,
+    PersonaliseWarning,
     ShapeError,
     UnknownSkillError,
 )
@@ -42,18 +50,25 @@ from personalise.loaders import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BKTModel",
+    "BKTParams",
     "CompiledGraph",
     "CyclicPrerequisiteError",
+    "DegenerateFitWarning",
     "EvidenceError",
     "GraphError",
+    "IdentifiabilityWarning",
     "InvalidParameterError",
     "PersonaliseError",
+    "PersonaliseWarning",
     "Recommendations",
     "RepairReport",
     "ShapeError",
     "UnknownSkillError",
     "__version__",
     "compile_graph",
+    "crossvalidate",
+    "fit_bkt",
     "inner_fringe",
     "load_example_class",
     "load_example_curriculum",
@@ -61,4 +76,5 @@ __all__ = [
     "read_junyi_exercises",
     "readiness",
     "recommend_next",
+    "update_mastery",
 ]

@@ -1,4 +1,4 @@
-"""The error hierarchy of :mod:`personalise`.
+"""The error and warning hierarchy of :mod:`personalise`.
 
 Every error the library raises on bad input is a :class:`PersonaliseError`.
 Each subclass also inherits the builtin exception a caller would naturally
@@ -26,10 +26,13 @@ from collections.abc import Hashable, Sequence
 
 __all__ = [
     "CyclicPrerequisiteError",
+    "DegenerateFitWarning",
     "EvidenceError",
     "GraphError",
+    "IdentifiabilityWarning",
     "InvalidParameterError",
     "PersonaliseError",
+    "PersonaliseWarning",
     "ShapeError",
     "UnknownSkillError",
 ]
@@ -167,5 +170,46 @@ class EvidenceError(PersonaliseError, ValueError):
     >>> import personalise as pl
     >>> err = pl.EvidenceError("column 'correct' must hold 0 or 1; got 2 in row 5", value=2)
     >>> isinstance(err, ValueError)
+    True
+    """
+
+
+class PersonaliseWarning(UserWarning):
+    """Base class of the warnings :mod:`personalise` emits about results to treat with care.
+
+    Examples
+    --------
+    >>> import warnings, personalise as pl
+    >>> issubclass(pl.IdentifiabilityWarning, pl.PersonaliseWarning)
+    True
+    """
+
+
+class IdentifiabilityWarning(PersonaliseWarning):
+    """The data cannot tell the fitted parameters apart from other values.
+
+    Emitted by :func:`~personalise.fit_bkt` when the median sequence length is
+    below 3: with such short sequences different parameter sets fit equally
+    well (Beck and Chang 2007), so the values should not be over-interpreted.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> issubclass(pl.IdentifiabilityWarning, UserWarning)
+    True
+    """
+
+
+class DegenerateFitWarning(PersonaliseWarning):
+    """A fitted parameter set contradicts the model's meaning (Baker, Corbett and Aleven 2008).
+
+    Emitted by :func:`~personalise.fit_bkt` when a skill's fitted guess or slip
+    exceeds 0.5 (a learner who has not mastered the skill would more often be
+    right than wrong, or one who has would more often be wrong).
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> issubclass(pl.DegenerateFitWarning, pl.PersonaliseWarning)
     True
     """

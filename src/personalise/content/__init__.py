@@ -1,10 +1,15 @@
 """Level 2, content: next steps on the prerequisite graph.
 
 Content-level personalisation adapts *what is practised next* to what each
-learner has shown. This package holds the cohort-wide next-step functions
+learner has shown. This package holds the learner model (Bayesian Knowledge Tracing:
+:class:`BKTParams`, :func:`update_mastery`, :func:`fit_bkt`, :class:`BKTModel`,
+:func:`crossvalidate`) and the cohort-wide next-step functions
 (:func:`readiness`, :func:`inner_fringe`, :func:`recommend_next`).
 """
 
+from personalise.content.bkt import METRICS, BKTModel, update_mastery
+from personalise.content.bkt_fit import crossvalidate, fit_bkt
+from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import (
     BLOCK_ROWS,
     Recommendations,
@@ -13,4 +18,16 @@ from personalise.content.next_steps import (
     recommend_next,
 )
 
-__all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]
+__all__ = [
+    "BLOCK_ROWS",
+    "METRICS",
+    "BKTModel",
+    "BKTParams",
+    "Recommendations",
+    "crossvalidate",
+    "fit_bkt",
+    "inner_fringe",
+    "readiness",
+    "recommend_next",
+    "update_mastery",
+]

@@ -1,0 +1,246 @@
+"""Response data for knowledge tracing: validation and the sequence layout.
+
+A response table has one row per answer with pyBKT's column names
+(``user_id``, ``skill_name``, ``correct`` and optionally ``order_id``). It may
+be a pandas DataFrame or any mapping of column name to 1-D array.
+:func:`read_responses` validates it once and returns :class:`Responses`: codes
+for learners and skills, the answers, and the row order that puts each
+learner's answers in ``order_id`` order. :func:`sequences` groups the rows
+into one sequence per learner and skill, laid out "time-major" so that step
+``t`` of every sequence that is at least ``t + 1`` long is a contiguous slice
+(sequences are sorted by decreasing length).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise.exceptions import EvidenceError, InvalidParameterError
+
+__all__ = ["COLUMNS", "Responses", "Sequences", "read_responses", "sequences"]
+
+#: The column names used by default (pyBKT's).
+COLUMNS = ("user_id", "skill_name", "correct", "order_id")
+
+IntArray = NDArray[np.intp]
+
+
+@attrs.frozen
+class Responses:
+    """Validated response rows (internal).
+
+    ``learner`` and ``skill`` are codes into ``learner_ids`` and ``skill_ids``;
+    ``order`` lists the row numbers learner by learner, each learner's rows in
+    answer order.
+    """
+
+    learner_ids: tuple[Hashable, ...]
+    skill_ids: tuple[Hashable, ...]
+    learner: IntArray
+    skill: IntArray
+    correct: NDArray[np.bool_]
+    order: IntArray
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.correct.size)
+
+
+def _column(data: Any, name: str, columns: Mapping[str, str], *, required: bool = True) -> Any:
+    key = columns.get(name, name)
+    try:
+        values = data[key]
+    except (KeyError, IndexError, TypeError):
+        if not required:
+            return None
+        shown = f"{key!r}" + (f" (for {name!r})" if key != name else "")
+        raise EvidenceError(f"response data has no column {shown}", value=key) from None
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise EvidenceError(f"column {key!r} must be 1-D; got shape {array.shape}", value=key)
+    return array
+
+
+def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+    if columns is None:
+        return {}
+    if not isinstance(columns, Mapping):
+        raise InvalidParameterError(f"columns must map {COLUMNS} to the data's column names; got {columns!r}", value=columns)
+    for name in columns:
+        if name not in COLUMNS:
+            raise InvalidParameterError(f"columns has unknown key {name!r}; expected some of {COLUMNS}", value=name)
+    return dict(columns)
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, (float, np.floating)) and value != value)
+
+
+def _codes(values: NDArray[Any], column: str) -> tuple[list[Hashable], IntArray]:
+    """Factorise ids in first-appearance order; reject None / NaN."""
+    if values.dtype.kind == "f":
+        bad = np.flatnonzero(np.isnan(values))
+        if bad.size:
+            raise EvidenceError(f"column {column!r} has a missing id (nan) in row {int(bad[0])}", value=int(bad[0]))
+    if values.dtype.kind in "iub":
+        uniques, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+        rank = np.empty(uniques.size, dtype=np.intp)
+        rank[np.argsort(first, kind="stable")] = np.arange(uniques.size)
+        return [uniques[i].item() for i in np.argsort(first, kind="stable")], rank[inverse].astype(np.intp)
+    index: dict[Hashable, int] = {}
+    codes = np.empty(values.size, dtype=np.intp)
+    for row, value in enumerate(values.tolist()):
+        if _is_missing(value):
+            raise EvidenceError(f"column {column!r} has a missing id ({value!r}) in row {row}", value=row)
+        try:
+            codes[row] = index.setdefault(value, len(index))
+        except TypeError:
+            raise EvidenceError(f"column {column!r} has an unhashable id {value!r} in row {row}", value=row) from None
+    return list(index), codes
+
+
+def _answers(values: NDArray[Any], column: str) -> NDArray[np.bool_]:
+    if values.dtype == np.bool_:
+        return values.astype(bool, copy=False)
+    if values.dtype.kind not in "iuf":
+        for row, value in enumerate(values.tolist()):
+            if value not in (0, 1) or isinstance(value, str):
+                raise EvidenceError(f"column {column!r} must hold 0 or 1; got {value!r} in row {row}", value=value)
+        values = values.astype(np.float64)
+    ok = (values == 0) | (values == 1)
+    if not ok.all():
+        row = int(np.flatnonzero(~ok)[0])
+        value = values[row].item()
+        raise EvidenceError(f"column {column!r} must hold 0 or 1; got {value!r} in row {row}", value=value)
+    return np.asarray(values == 1, dtype=np.bool_)
+
+
+def read_responses(
+    data: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    skill_ids: Sequence[Hashable] | None = None,
+) -> Responses:
+    """Validate a response table and return :class:`Responses`.
+
+    ``skill_ids`` fixes the skill codes; a row naming a skill outside it is an
+    :class:`~personalise.exceptions.EvidenceError`. Without it, skills are
+    coded in first-appearance order.
+    """
+    names = _check_columns(columns)
+    if isinstance(data, (str, bytes)) or not hasattr(data, "__getitem__"):
+        raise InvalidParameterError(
+            f"data must be a DataFrame or a mapping of column name to array; got {type(data).__name__}", value=data
+        )
+    users = _column(data, "user_id", names)
+    skills = _column(data, "skill_name", names)
+    correct = _column(data, "correct", names)
+    order_id = _column(data, "order_id", names, required=False)
+    n = users.size
+    for column_name, array in (("skill_name", skills), ("correct", correct), ("order_id", order_id)):
+        if array is not None and array.size != n:
+            shown = names.get(column_name, column_name)
+            raise EvidenceError(
+                f"column {shown!r} has {array.size} rows but column {names.get('user_id', 'user_id')!r} has {n}",
+                value=shown,
+            )
+    learner_ids, learner = _codes(users, names.get("user_id", "user_id"))
+    skill_column = names.get("skill_name", "skill_name")
+    seen_skills, skill = _codes(skills, skill_column)
+    if skill_ids is not None:
+        known = {s: j for j, s in enumerate(skill_ids)}
+        remap = np.empty(len(seen_skills), dtype=np.intp)
+        for code, name in enumerate(seen_skills):
+            if name not in known:
+                row = int(np.flatnonzero(skill == code)[0])
+                raise EvidenceError(
+                    f"column {skill_column!r} names skill {name!r} in row {row}, which is not a known skill",
+                    value=name,
+                )
+            remap[code] = known[name]
+        skill = remap[skill] if skill.size else skill
+        final_skills = tuple(skill_ids)
+    else:
+        final_skills = tuple(seen_skills)
+    answers = _answers(correct, names.get("correct", "correct"))
+    if order_id is None:
+        order = np.argsort(learner, kind="stable").astype(np.intp)
+    else:
+        order_key = names.get("order_id", "order_id")
+        if order_id.dtype.kind not in "iuf":
+            raise EvidenceError(f"column {order_key!r} must be numeric; got dtype {order_id.dtype}", value=order_key)
+        if order_id.dtype.kind == "f" and np.isnan(order_id).any():
+            row = int(np.flatnonzero(np.isnan(order_id))[0])
+            raise EvidenceError(f"column {order_key!r} is nan in row {row}", value=row)
+        order = np.lexsort((order_id, learner)).astype(np.intp)
+        if n > 1:
+            same = (learner[order[1:]] == learner[order[:-1]]) & (order_id[order[1:]] == order_id[order[:-1]])
+            if same.any():
+                i = int(np.flatnonzero(same)[0])
+                row = int(max(order[i], order[i + 1]))
+                raise EvidenceError(
+                    f"column {order_key!r} repeats {order_id[row].item()!r} for learner "
+                    f"{learner_ids[learner[row]]!r} in row {row}",
+                    value=row,
+                )
+    return Responses(tuple(learner_ids), final_skills, learner, skill, answers, order)
+
+
+@attrs.frozen
+class Sequences:
+    """One sequence per (learner, skill) pair, laid out time-major (internal).
+
+    ``rows[offsets[t] : offsets[t + 1]]`` are the row numbers of step ``t`` of
+    sequences ``0 .. n_active[t] - 1`` (sequences sorted by decreasing length).
+    """
+
+    learner: IntArray  # (n_sequences,)
+    skill: IntArray  # (n_sequences,)
+    length: IntArray  # (n_sequences,)
+    n_active: IntArray  # (max_length,)
+    offsets: IntArray  # (max_length + 1,)
+    rows: IntArray  # (n_rows,) time-major row numbers
+    correct: NDArray[np.bool_]  # (n_rows,) time-major answers
+
+    @property
+    def n_sequences(self) -> int:
+        return int(self.length.size)
+
+
+def sequences(responses: Responses) -> Sequences:
+    """Group rows into (learner, skill) sequences in answer order, laid out time-major."""
+    n_skills = max(len(responses.skill_ids), 1)
+    ordered = responses.order
+    pair = responses.learner[ordered] * n_skills + responses.skill[ordered]
+    by_pair = np.argsort(pair, kind="stable")  # rows of each pair stay in answer order
+    rows_by_pair = ordered[by_pair]
+    pair_sorted = pair[by_pair]
+    if pair_sorted.size == 0:
+        empty = np.zeros(0, dtype=np.intp)
+        return Sequences(empty, empty, empty, empty, np.zeros(1, dtype=np.intp), empty, np.zeros(0, dtype=bool))
+    starts = np.flatnonzero(np.r_[True, pair_sorted[1:] != pair_sorted[:-1]])
+    lengths = np.diff(np.r_[starts, pair_sorted.size])
+    by_length = np.argsort(-lengths, kind="stable")
+    starts, lengths = starts[by_length], lengths[by_length]
+    max_length = int(lengths[0])
+    n_active = np.searchsorted(-lengths, -np.arange(1, max_length + 1), side="right").astype(np.intp)
+    offsets = np.zeros(max_length + 1, dtype=np.intp)
+    np.cumsum(n_active, out=offsets[1:])
+    step = np.repeat(np.arange(max_length), n_active)
+    sequence = np.arange(offsets[-1]) - offsets[step]
+    rows = rows_by_pair[starts[sequence] + step]
+    first = rows_by_pair[starts]
+    return Sequences(
+        learner=responses.learner[first],
+        skill=responses.skill[first],
+        length=lengths.astype(np.intp),
+        n_active=n_active,
+        offsets=offsets,
+        rows=rows.astype(np.intp),
+        correct=responses.correct[rows],
+    )

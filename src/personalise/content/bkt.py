@@ -1,0 +1,337 @@
+"""Bayesian Knowledge Tracing: online updates, EM fitting, prediction and evaluation.
+
+Convention: condition on the evidence, then apply the learning transition,
+then forgetting (DOMAIN conventions of Corbett and Anderson 1995)::
+
+    P(correct)       = L (1 - S) + (1 - L) G
+    P(L | right)     = L (1 - S) / P(correct)
+    P(L | wrong)     = L S / (1 - P(correct))
+    L at next step   = P(L | answer) (1 - F) + (1 - P(L | answer)) T
+
+Fitting is Baum-Welch (EM) with a scaled forward pass and a forward-filter,
+backward-smoother, vectorised across all (learner, skill) sequences, skills
+and random restarts at once.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise import _bkt_kernels as BK
+from personalise._validation import check_int, check_probability_block
+from personalise.content._responses import Responses, Sequences, read_responses, sequences
+from personalise.content.bkt_params import PARAMETERS, BKTParams, skill_ids_of
+from personalise.exceptions import (
+    DegenerateFitWarning,
+    EvidenceError,
+    IdentifiabilityWarning,
+    InvalidParameterError,
+    ShapeError,
+)
+from personalise.graph import CompiledGraph
+
+__all__ = ["METRICS", "BKTModel", "crossvalidate", "fit_bkt", "update_mastery"]
+
+Float = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+#: Metrics understood by :meth:`BKTModel.evaluate` and :func:`crossvalidate`.
+METRICS = ("auc", "rmse", "accuracy", "log_loss")
+
+#: Random initial values (uniform ranges) for free parameters, as in pyBKT.
+_INIT = {"prior": (0.0, 1.0), "learn": (0.0, 0.4), "guess": (0.0, 0.4), "slip": (0.0, 0.3), "forget": (0.0, 0.3)}
+#: Free parameters never start or end closer than this to 0 or 1 (EM cannot leave 0 or 1).
+_EPS = 1e-6
+
+
+# ------------------------------------------------------------------ updates
+def update_mastery(
+    params: BKTParams,
+    mastery: Any,
+    learners: Any,
+    skills: Any,
+    correct: Any,
+) -> NDArray[np.floating[Any]]:
+    """Update P(mastery) from a batch of answers (condition, learn, then forget).
+
+    Parameters
+    ----------
+    params : BKTParams
+        Parameters aligned with the columns of ``mastery``.
+    mastery : array_like, shape (n_learners, n_skills)
+        P(known) at each learner's next opportunity on each skill, in [0, 1]
+        (start from ``np.tile(params.prior, (n_learners, 1))``).
+    learners, skills : array_like of int, shape (n_events,)
+        Row and column of each answer.
+    correct : array_like of bool or {0, 1}, shape (n_events,)
+        Whether each answer was right.
+
+    Returns
+    -------
+    ndarray, shape (n_learners, n_skills)
+        A new array of the same float dtype; ``mastery`` is not modified.
+        Answers by the same learner on the same skill are applied in the
+        order given.
+
+    Raises
+    ------
+    ShapeError
+        If ``mastery`` does not have one column per skill of ``params`` or the
+        event arrays differ in length.
+    InvalidParameterError
+        If an index is out of range or a mastery value is outside [0, 1].
+    EvidenceError
+        If ``correct`` holds something other than 0/1.
+
+    Notes
+    -----
+    O(n_events) work in rounds: round ``r`` applies the ``r``-th answer of
+    every (learner, skill) pair at once, so the number of Python iterations
+    is the largest number of answers one pair has in the batch.
+
+    Examples
+    --------
+    >>> import numpy as np, personalise as pl
+    >>> params = pl.BKTParams(["add"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+    >>> mastery = np.full((1, 1), 0.3)
+    >>> after = pl.update_mastery(params, mastery, [0, 0, 0], [0, 0, 0], [1, 1, 1])
+    >>> round(float(after[0, 0]), 4)
+    0.9858
+    """
+    if not isinstance(params, BKTParams):
+        raise InvalidParameterError(f"params must be BKTParams; got {type(params).__name__}", value=params)
+    array = np.asarray(mastery)
+    if array.dtype not in (np.float32, np.float64):
+        if array.dtype.kind not in "biuf":
+            raise InvalidParameterError(f"mastery must hold real numbers; got dtype {array.dtype}", value=array.dtype)
+        array = array.astype(np.float64)
+    if array.ndim != 2 or array.shape[1] != params.n_skills:
+        raise ShapeError(
+            f"mastery must have shape (n_learners, {params.n_skills}); got {array.shape}", value=array.shape
+        )
+    check_probability_block(array, 0)
+    rows = _index_array(learners, "learners", array.shape[0])
+    cols = _index_array(skills, "skills", params.n_skills)
+    answers = np.asarray(correct)
+    if rows.size != cols.size or answers.shape != (rows.size,):
+        raise ShapeError(
+            f"learners, skills and correct must have the same length; got {rows.size}, {cols.size}, {answers.shape}",
+            value=(rows.size, cols.size, answers.shape),
+        )
+    right = _binary(answers, "correct")
+    out = np.array(array, copy=True)
+    BK.update_events(out, rows, cols, right, params.as_dict())
+    return out
+
+
+def _index_array(values: Any, name: str, size: int) -> IntArray:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ShapeError(f"{name} must be 1-D; got shape {array.shape}", value=array.shape)
+    if array.size and array.dtype.kind not in "iu":
+        raise InvalidParameterError(f"{name} must hold integer indices; got dtype {array.dtype}", value=array.dtype)
+    bad = np.flatnonzero((array < 0) | (array >= size))
+    if bad.size:
+        i = int(bad[0])
+        raise InvalidParameterError(f"{name}[{i}] = {array[i].item()} is out of range [0, {size})", value=array[i].item())
+    return array.astype(np.intp, copy=False)
+
+
+def _binary(values: NDArray[Any], name: str) -> NDArray[np.bool_]:
+    if values.dtype == np.bool_:
+        return values
+    ok = (values == 0) | (values == 1) if values.dtype.kind in "iuf" else np.zeros(values.shape, bool)
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise EvidenceError(f"{name} must hold 0 or 1; got {values[i]!r} at position {i}", value=values[i])
+    return np.asarray(values == 1, dtype=np.bool_)
+
+
+# ------------------------------------------------------------------- model
+def _optional(dtype: Any) -> Any:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        array = np.array(value, dtype=dtype, copy=True)
+        array.flags.writeable = False
+        return array
+
+    return attrs.field(default=None, converter=convert, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
+
+
+@attrs.frozen
+class BKTModel:
+    """A BKT learner model: parameters, and how the fit went.
+
+    Returned by :func:`fit_bkt`; build one from known parameters with
+    ``BKTModel(params)`` to predict without fitting.
+
+    Parameters
+    ----------
+    params : BKTParams
+        The per-skill parameters.
+    log_likelihood : ndarray of float64, shape (n_skills,), optional
+        Log-likelihood of the training data per skill at ``params``.
+    n_iter : ndarray of intp, shape (n_skills,), optional
+        EM iterations used by the best restart of each skill.
+    converged : ndarray of bool, shape (n_skills,), optional
+        Whether each skill met the tolerance before ``max_iter``.
+    n_observations : ndarray of intp, shape (n_skills,), optional
+        Training answers per skill (0: the skill had no data; its parameters
+        are the median of the fitted skills').
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> params = pl.BKTParams(["add"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+    >>> model = pl.BKTModel(params)
+    >>> p_correct, p_mastery = model.predict({"user_id": [1, 1], "skill_name": ["add", "add"], "correct": [1, 0]})
+    >>> p_correct.round(3).tolist(), p_mastery.round(3).tolist()
+    ([0.41, 0.697], [0.659, 0.234])
+    """
+
+    params: BKTParams
+    log_likelihood: Float | None = _optional(np.float64)
+    n_iter: IntArray | None = _optional(np.intp)
+    converged: NDArray[np.bool_] | None = _optional(np.bool_)
+    n_observations: IntArray | None = _optional(np.intp)
+
+    def __repr__(self) -> str:
+        fitted = "fitted" if self.log_likelihood is not None else "not fitted"
+        return f"BKTModel(n_skills={self.params.n_skills}, {fitted})"
+
+    def _forward(self, data: Any, columns: Mapping[str, str] | None) -> tuple[Responses, Sequences, Float, Float, Float]:
+        responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
+        seq = sequences(responses)
+        per_sequence = {name: values[seq.skill][None, :] for name, values in self.params.as_dict().items()}
+        p_correct, filtered, final = BK.forward(seq, per_sequence)
+        return responses, seq, p_correct[0], filtered[0], final[0]
+
+    def predict(self, data: Any, *, columns: Mapping[str, str] | None = None) -> tuple[Float, Float]:
+        """P(correct) before each answer and P(mastery) after it, one value per row.
+
+        Parameters
+        ----------
+        data : DataFrame or mapping of column name to array
+            Answers with columns ``user_id``, ``skill_name``, ``correct`` and
+            optionally ``order_id`` (see :func:`fit_bkt`).
+        columns : mapping, optional
+            Our column names to the data's, e.g. ``{"user_id": "student"}``.
+
+        Returns
+        -------
+        p_correct : ndarray of float64, shape (n_rows,)
+            P(right answer) given the learner's earlier answers on the skill.
+        p_mastery : ndarray of float64, shape (n_rows,)
+            P(known) after conditioning on the answer (before the learning
+            transition). Both follow the input row order.
+        """
+        responses, seq, p_correct, filtered, _ = self._forward(data, columns)
+        out_correct = np.empty(responses.n_rows)
+        out_mastery = np.empty(responses.n_rows)
+        out_correct[seq.rows] = p_correct
+        out_mastery[seq.rows] = filtered
+        return out_correct, out_mastery
+
+    def evaluate(
+        self,
+        data: Any,
+        *,
+        metrics: Sequence[str] = METRICS,
+        columns: Mapping[str, str] | None = None,
+    ) -> dict[str, float]:
+        """Score next-answer predictions: AUC, RMSE, accuracy (at 0.5) and log loss.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> model = pl.BKTModel(pl.BKTParams(["a"], prior=0.5, learn=0.2, guess=0.2, slip=0.1, forget=0))
+        >>> data = {"user_id": [1, 1, 2, 2], "skill_name": ["a"] * 4, "correct": [1, 1, 0, 0]}
+        >>> scores = model.evaluate(data, metrics=("accuracy", "auc"))
+        >>> scores["accuracy"], scores["auc"]
+        (0.75, 0.875)
+        """
+        wanted = _check_metrics(metrics)
+        responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
+        p_correct, _ = self.predict(data, columns=columns)
+        return {name: _METRIC_FUNCTIONS[name](responses.correct, p_correct) for name in wanted}
+
+    def current_mastery(
+        self,
+        data: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+    ) -> tuple[tuple[Hashable, ...], Float]:
+        """Each learner's P(known) at their next opportunity on every skill.
+
+        Skills a learner has not answered keep the prior. Feed the matrix to
+        :func:`~personalise.recommend_next` (with a graph whose skills are the
+        parameters' skills, in the same order).
+
+        Returns
+        -------
+        learner_ids : tuple
+            One id per row, in first-appearance order in ``data``.
+        mastery : ndarray of float64, shape (n_learners, n_skills)
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> model = pl.BKTModel(pl.BKTParams(["a", "b"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0))
+        >>> ids, mastery = model.current_mastery({"user_id": ["x"] * 3, "skill_name": ["a"] * 3, "correct": [1, 1, 1]})
+        >>> ids, mastery.round(4).tolist()
+        (('x',), [[0.9858, 0.3]])
+        """
+        responses, seq, _, _, final = self._forward(data, columns)
+        mastery = np.tile(self.params.prior, (len(responses.learner_ids), 1))
+        mastery[seq.learner, seq.skill] = final
+        return responses.learner_ids, mastery
+
+
+# ------------------------------------------------------------------ metrics
+def _auc(y: NDArray[np.bool_], p: Float) -> float:
+    n_pos = int(y.sum())
+    n_neg = y.size - n_pos
+    if n_pos == 0 or n_neg == 0:
+        raise EvidenceError("AUC needs both right and wrong answers in the data", value=n_pos)
+    order = np.argsort(p, kind="mergesort")
+    ranks = np.empty(p.size)
+    sorted_p = p[order]
+    starts = np.r_[0, np.flatnonzero(sorted_p[1:] != sorted_p[:-1]) + 1]
+    ends = np.r_[starts[1:], p.size]
+    average = (starts + ends + 1) / 2.0  # mid-ranks for ties, 1-based
+    ranks[order] = np.repeat(average, ends - starts)
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
+
+
+def _rmse(y: NDArray[np.bool_], p: Float) -> float:
+    return float(np.sqrt(np.mean((y - p) ** 2))) if y.size else math.nan
+
+
+def _accuracy(y: NDArray[np.bool_], p: Float) -> float:
+    return float(np.mean((p >= 0.5) == y)) if y.size else math.nan
+
+
+def _log_loss(y: NDArray[np.bool_], p: Float) -> float:
+    clipped = np.clip(p, 1e-15, 1 - 1e-15)
+    return float(-np.mean(np.where(y, np.log(clipped), np.log1p(-clipped)))) if y.size else math.nan
+
+
+_METRIC_FUNCTIONS = {"auc": _auc, "rmse": _rmse, "accuracy": _accuracy, "log_loss": _log_loss}
+
+
+def _check_metrics(metrics: Sequence[str]) -> list[str]:
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    wanted = list(metrics)
+    for name in wanted:
+        if name not in _METRIC_FUNCTIONS:
+            raise InvalidParameterError(f"unknown metric {name!r}; expected some of {METRICS}", value=name)
+    return wanted
