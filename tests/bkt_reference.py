@@ -60,6 +60,7 @@ __all__ = [
     "brute_force_log_likelihood",
     "current_mastery_ref",
     "em_step_ref",
+    "fixed_fit",
     "forward_ref",
     "log_forward_ref",
     "log_likelihood_ref",
@@ -451,23 +452,30 @@ def params_dicts(params: Any) -> dict[Hashable, dict[str, float]]:
     }
 
 
-def model_from_params(params: Any, data: Any, **options: Any) -> Any:
-    """A ``BKTModel`` whose parameters are exactly ``params``: ``fit_bkt`` with every parameter fixed.
+def model_from_params(params: Any) -> Any:
+    """A ``BKTModel`` that predicts with exactly ``params`` (no fit): ``BKTModel(params)``."""
+    import personalise as pl
 
-    The spec lets ``fixed=`` pin any parameter (scalar or per-skill array), so
-    a fit with all five pinned must return ``params`` unchanged, whatever the
-    data. Identifiability warnings are irrelevant here and silenced.
+    return pl.BKTModel(params)
+
+
+def fixed_fit(params: Any, data: Any, **options: Any) -> Any:
+    """``fit_bkt`` with every parameter pinned to ``params`` (``fixed=`` all five, per-skill arrays).
+
+    The spec lets ``fixed=`` pin any parameter, so the fit must return
+    ``params`` unchanged whatever the data, and its ``log_likelihood`` is the
+    likelihood of ``data`` at ``params``. Identifiability and degeneracy
+    warnings are irrelevant here and silenced.
     """
     import warnings
 
     import personalise as pl
-    from personalise.content import bkt
 
     fixed = {name: np.array(getattr(params, name)) for name in PARAM_NAMES}
     forgets = bool(np.any(params.forget > 0))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", bkt.IdentifiabilityWarning)
-        warnings.simplefilter("ignore", bkt.DegenerateFitWarning)
+        warnings.simplefilter("ignore", pl.IdentifiabilityWarning)
+        warnings.simplefilter("ignore", pl.DegenerateFitWarning)
         model = pl.fit_bkt(data, skills=params.skill_ids, fixed=fixed, forgets=forgets, rng=0, n_restarts=1, **options)
     assert model.params == params, "fit_bkt with every parameter fixed must return exactly those parameters"
     return model

@@ -52,7 +52,6 @@ def forward(seq: Sequences, params: dict[str, Float]) -> tuple[Float, Float, Flo
     right_known = 1.0 - params["slip"]
     wrong_known = params["slip"]
     right_unknown = params["guess"]
-    wrong_unknown = 1.0 - params["guess"]
     learn = params["learn"]
     keep = 1.0 - params["forget"] - learn  # next = learn + after * keep
     for t in range(seq.n_active.size):
@@ -94,7 +93,7 @@ def smooth(seq: Sequences, filtered: Float, params: dict[str, Float]) -> tuple[F
     last_a, last_b = int(seq.offsets[steps - 1]), int(seq.offsets[steps])
     gamma[:, last_a:last_b] = filtered[:, last_a:last_b]
     for t in range(steps - 2, -1, -1):
-        m, m_next = int(seq.n_active[t]), int(seq.n_active[t + 1])
+        m_next = int(seq.n_active[t + 1])
         a, b = int(seq.offsets[t]), int(seq.offsets[t + 1])
         f = filtered[:, a : a + m_next]
         g_next = gamma[:, b : b + m_next]

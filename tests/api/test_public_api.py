@@ -93,8 +93,11 @@ def test_every_exception_is_exported() -> None:
         for name, value in vars(exceptions).items()
         if inspect.isclass(value) and issubclass(value, BaseException) and value.__module__ == exceptions.__name__
     }
-    assert defined == set(BUILTIN_BASES) | {"PersonaliseError"}
+    warning_classes = {"PersonaliseWarning", "IdentifiabilityWarning", "DegenerateFitWarning"}
+    assert defined == set(BUILTIN_BASES) | {"PersonaliseError"} | warning_classes
     assert defined <= set(pl.__all__)
+    for name in warning_classes:
+        assert issubclass(getattr(pl, name), UserWarning)
     assert issubclass(pl.PersonaliseError, Exception)
 
 

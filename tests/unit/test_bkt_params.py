@@ -101,9 +101,11 @@ def test_boundary_values_are_valid() -> None:
 
 
 def test_guess_plus_slip_just_below_one_is_valid() -> None:
-    guess = 0.5
-    slip = np.nextafter(0.5, 0.0)
-    assert guess + slip < 1.0
+    guess = 0.25
+    slip = 0.75
+    while guess + slip >= 1.0:  # the largest slip with guess + slip < 1 in float64
+        slip = float(np.nextafter(slip, 0.0))
+    assert guess + float(np.nextafter(slip, 1.0)) >= 1.0
     params = make(guess=[0.2, guess, 0.2], slip=[0.1, slip, 0.1])
     assert params.slip[1] == slip
 
@@ -280,6 +282,7 @@ def bkt_params(draw: st.DrawFn) -> pl.BKTParams:
     skill_ids = draw(ids_strategy)
     n = len(skill_ids)
     columns: dict[str, list[float]] = {name: draw(st.lists(unit, min_size=n, max_size=n)) for name in PARAM_NAMES}
+    columns["guess"] = [g if g < 1.0 else 0.5 for g in columns["guess"]]
     # keep guess + slip < 1 (degenerate sets are rejected; tested separately)
     columns["slip"] = [s if g + s < 1.0 else 0.0 for g, s in zip(columns["guess"], columns["slip"])]
     return pl.BKTParams(skill_ids, **columns)

@@ -16,7 +16,6 @@ and random restarts at once.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -25,19 +24,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise import _bkt_kernels as BK
-from personalise._validation import check_int, check_probability_block
+from personalise._validation import check_probability_block
 from personalise.content._responses import Responses, Sequences, read_responses, sequences
-from personalise.content.bkt_params import PARAMETERS, BKTParams, skill_ids_of
-from personalise.exceptions import (
+from personalise.content.bkt_params import BKTParams
+from personalise.exceptions import (  # the warnings are re-exported for fit_bkt's users
     DegenerateFitWarning,
     EvidenceError,
     IdentifiabilityWarning,
     InvalidParameterError,
     ShapeError,
 )
-from personalise.graph import CompiledGraph
 
-__all__ = ["METRICS", "BKTModel", "crossvalidate", "fit_bkt", "update_mastery"]
+__all__ = ["METRICS", "BKTModel", "DegenerateFitWarning", "IdentifiabilityWarning", "update_mastery"]
 
 Float = NDArray[np.float64]
 IntArray = NDArray[np.intp]

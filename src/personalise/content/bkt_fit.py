@@ -20,7 +20,6 @@ from personalise.exceptions import (
     EvidenceError,
     IdentifiabilityWarning,
     InvalidParameterError,
-    PersonaliseError,
 )
 from personalise.graph import CompiledGraph
 
