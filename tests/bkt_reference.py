@@ -58,6 +58,7 @@ __all__ = [
     "auc_ref",
     "backward_ref",
     "brute_force_log_likelihood",
+    "combine_parts",
     "current_mastery_ref",
     "em_step_ref",
     "fixed_fit",
@@ -248,13 +249,16 @@ def em_step_ref(
     *,
     fixed: Sequence[str] = (),
     bounds: Mapping[str, tuple[float, float]] | None = None,
+    sum_margin: float | None = None,
 ) -> dict[str, float]:
     """One Baum-Welch iteration for one skill (DOMAIN.md 6.2 M-step formulas).
 
     Parameters named in ``fixed`` keep their value; the others are replaced by
     the closed-form maximiser, clipped to ``bounds`` when given. A parameter
     whose denominator is zero (no evidence about it at all, e.g. ``learn``
-    when every sequence has length 1) keeps its value.
+    when every sequence has length 1) keeps its value. With ``sum_margin``,
+    guess + slip is then kept at most ``1 - sum_margin`` by lowering slip
+    (or guess, when slip is fixed), as ``fit_bkt`` documents.
 
     >>> p = {"prior": 0.5, "learn": 0.2, "guess": 0.2, "slip": 0.1, "forget": 0.0}
     >>> new = em_step_ref([[1, 1, 0], [0, 1, 1, 1]], p, fixed=("forget",))
@@ -291,6 +295,11 @@ def em_step_ref(
             lo, hi = bounds[name]
             value = min(max(value, lo), hi)
         new[name] = value
+    if sum_margin is not None:
+        if "slip" not in fixed:
+            new["slip"] = min(new["slip"], 1.0 - sum_margin - new["guess"])
+        elif "guess" not in fixed:
+            new["guess"] = min(new["guess"], 1.0 - sum_margin - new["slip"])
     return new
 
 
@@ -402,8 +411,8 @@ def rmse_ref(y: Sequence[int], p: Sequence[float]) -> float:
 
 
 def accuracy_ref(y: Sequence[int], p: Sequence[float]) -> float:
-    """Share of rows whose prediction ``p > 0.5`` matches the outcome (no ``p == 0.5`` in the tests)."""
-    return sum(int(pi > 0.5) == yi for yi, pi in zip(y, p)) / len(y)
+    """Share of rows whose thresholded prediction matches the outcome; ``p >= 0.5`` predicts a right answer."""
+    return sum(int(pi >= 0.5) == yi for yi, pi in zip(y, p)) / len(y)
 
 
 def log_loss_ref(y: Sequence[int], p: Sequence[float]) -> float:
@@ -441,6 +450,17 @@ def simulate_responses(
         "correct": correct.ravel(),
         "order_id": np.tile(np.arange(n_steps), n_learners),
     }
+
+
+def combine_parts(parts: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate simulated parts (one per skill, same learners); ``order_id`` stays unique per learner.
+
+    Part ``k``'s opportunity ``t`` gets ``order_id = t * len(parts) + k``, so a
+    learner's skills interleave.
+    """
+    data = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    data["order_id"] = np.concatenate([part["order_id"] * len(parts) + k for k, part in enumerate(parts)])
+    return data
 
 
 # ------------------------------------------------- helpers for the BKT tests
@@ -502,7 +522,12 @@ def param_rows(*, forget: bool = True, lo: float = 1e-3) -> Any:
     """
     st = _strategies()
     inner = probabilities(lo, 1.0 - lo)
-    guess_slip = st.tuples(inner, inner).filter(lambda gs: gs[0] + gs[1] <= 1.0 - lo)
+    # guess in [lo, 1 - 2 lo], then slip in [lo, 1 - lo - guess] (a share u of the room left; u = 1 is the edge)
+    guess_slip = st.builds(
+        lambda g, u: (g, lo + u * (1.0 - 2.0 * lo - g)),
+        probabilities(lo, 1.0 - 2.0 * lo),
+        st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(0.0, 1.0)),
+    ).filter(lambda gs: lo <= gs[1] and gs[0] + gs[1] <= 1.0 - lo + 1e-15 and gs[0] + gs[1] < 1.0)
     forget_values = st.one_of(st.just(0.0), inner) if forget else st.just(0.0)
     return st.builds(
         lambda p, t, gs, f: {"prior": p, "learn": t, "guess": gs[0], "slip": gs[1], "forget": f},

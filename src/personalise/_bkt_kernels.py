@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from personalise.content._responses import Sequences
 
 Float = NDArray[np.float64]
+_TINY = 1e-300
 
 
 def posterior(mastery: Float, correct: NDArray[np.bool_], guess: Float, slip: Float) -> Float:
@@ -35,79 +36,123 @@ def transition(after: Float, learn: Float, forget: Float) -> Float:
     return after * (1.0 - forget) + (1.0 - after) * learn
 
 
-def forward(seq: Sequences, params: dict[str, Float]) -> tuple[Float, Float, Float]:
-    """Scaled forward pass.
+def forward(
+    seq: Sequences, params: dict[str, Float], *, keep_rows: bool = False, skip: NDArray[np.bool_] | None = None
+) -> tuple[Float, Float, Float, Float | None]:
+    """Scaled forward pass, chunk by chunk, step by step.
 
-    Returns ``p_correct`` and ``filtered`` of shape ``(n_restarts, n_rows)``
-    (time-major: P(correct) before each answer and P(L) after conditioning on
-    it) and ``final`` of shape ``(n_restarts, n_sequences)``: P(L) at the
-    opportunity after each sequence's last answer.
+    ``params`` holds per-sequence arrays of shape ``(n_restarts, n_sequences)``.
+    Returns, per restart and sequence, the log-likelihood and the P(L) at the
+    opportunity after the last answer; per restart and row (layout order),
+    the filtered P(L) after each answer; and, if ``keep_rows``, P(correct)
+    before each answer (else None). Chunks flagged in ``skip`` are left out
+    (their outputs are meaningless).
     """
-    prior = params["prior"]
-    n_restarts = prior.shape[0]
-    n_rows = int(seq.offsets[-1])
-    p_correct = np.empty((n_restarts, n_rows))
-    filtered = np.empty((n_restarts, n_rows))
-    mastery = prior.copy()
-    right_known = 1.0 - params["slip"]
-    wrong_known = params["slip"]
-    right_unknown = params["guess"]
-    learn = params["learn"]
-    keep = 1.0 - params["forget"] - learn  # next = learn + after * keep
-    for t in range(seq.n_active.size):
-        m = int(seq.n_active[t])
-        a, b = int(seq.offsets[t]), int(seq.offsets[t + 1])
-        answer = seq.correct[a:b]
-        now = mastery[:, :m]
-        pc = now * right_known[:, :m] + (1.0 - now) * right_unknown[:, :m]
-        known = now * np.where(answer, right_known[:, :m], wrong_known[:, :m])
-        evidence = np.where(answer, pc, 1.0 - pc)
-        after = np.divide(known, evidence, out=np.zeros_like(known), where=evidence > 0)
-        p_correct[:, a:b] = pc
-        filtered[:, a:b] = after
-        np.multiply(after, keep[:, :m], out=now)
-        now += learn[:, :m]
-    return p_correct, filtered, mastery
+    n_restarts = params["prior"].shape[0]
+    log_lik = np.zeros_like(params["prior"])
+    mastery = params["prior"].copy()
+    filtered = np.empty((n_restarts, seq.n_rows))
+    p_correct = np.empty((n_restarts, seq.n_rows)) if keep_rows else None
+    guess, slip, learn = params["guess"], params["slip"], params["learn"]
+    rise = 1.0 - slip - guess  # P(right) = guess + L * rise
+    known_shift = 1.0 - 2.0 * slip  # P(answer | known) = slip + right * known_shift
+    unknown_base = 1.0 - guess
+    unknown_shift = 2.0 * guess - 1.0  # P(answer | unknown) = 1 - guess + right * unknown_shift
+    keep = 1.0 - params["forget"] - learn  # next L = learn + after * keep
+    right = seq.correct.astype(np.float64)
+    widest = int(seq.n_active.max(initial=0))
+    buffers = [np.empty((n_restarts, widest)) for _ in range(3)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c, (s0, _, _, steps) in enumerate(seq.chunks()):
+            if skip is not None and skip[c]:
+                continue
+            for a, m in steps:
+                cols = slice(s0, s0 + m)
+                now = mastery[:, cols]
+                answer = right[a : a + m]
+                known, unknown, evidence = (buf[:, :m] for buf in buffers)
+                np.multiply(known_shift[:, cols], answer, out=known)
+                known += slip[:, cols]
+                known *= now  # P(L, answer)
+                np.multiply(unknown_shift[:, cols], answer, out=unknown)
+                unknown += unknown_base[:, cols]
+                np.subtract(1.0, now, out=evidence)
+                unknown *= evidence  # P(not L, answer)
+                np.add(known, unknown, out=evidence)  # P(answer)
+                if p_correct is not None:
+                    pc = p_correct[:, a : a + m]
+                    np.multiply(now, rise[:, cols], out=pc)
+                    pc += guess[:, cols]
+                after = filtered[:, a : a + m]
+                np.divide(known, evidence, out=after)
+                np.log(evidence, out=evidence)
+                log_lik[:, cols] += evidence
+                np.multiply(after, keep[:, cols], out=now)
+                now += learn[:, cols]
+    return log_lik, mastery, filtered, p_correct
 
 
-def log_evidence(seq: Sequences, p_correct: Float) -> Float:
-    """log P(answer | earlier answers) per row, time-major, shape of ``p_correct``."""
-    evidence = np.where(seq.correct, p_correct, 1.0 - p_correct)
-    with np.errstate(divide="ignore"):
-        return np.log(evidence)
+def smooth(
+    seq: Sequences, filtered: Float, params: dict[str, Float], *, skip: NDArray[np.bool_] | None = None
+) -> dict[str, Float]:
+    """Backward smoothing pass; expected sufficient statistics per restart and sequence.
 
-
-def smooth(seq: Sequences, filtered: Float, params: dict[str, Float]) -> tuple[Float, Float, Float]:
-    """Forward-filter, backward-smoother for the two-state chain.
-
-    Returns ``gamma`` (P(L_t | all answers), time-major, like ``filtered``)
-    and, per restart and sequence, the expected number of unknown -> known
-    and known -> unknown transitions (``learned``, ``forgot``).
+    Returns a dict of ``(n_restarts, n_sequences)`` arrays: ``first`` (P(L) at
+    the first answer), ``known`` (sum of P(L_t)), ``known_right`` (sum of P(L_t)
+    over right answers), ``known_not_last`` (sum over all but the last answer),
+    ``learned`` and ``forgot`` (expected unknown -> known and known -> unknown
+    transitions).
     """
-    gamma = np.empty_like(filtered)
-    n_restarts, n_sequences = params["prior"].shape
-    learned = np.zeros((n_restarts, n_sequences))
-    forgot = np.zeros((n_restarts, n_sequences))
+    shape = params["prior"].shape
+    stats = {name: np.zeros(shape) for name in ("known", "known_right", "known_not_last", "learned", "forgot")}
+    gamma = np.zeros(shape)  # P(L) at the current step, per sequence
     learn, forget = params["learn"], params["forget"]
-    steps = seq.n_active.size
-    last_a, last_b = int(seq.offsets[steps - 1]), int(seq.offsets[steps])
-    gamma[:, last_a:last_b] = filtered[:, last_a:last_b]
-    for t in range(steps - 2, -1, -1):
-        m_next = int(seq.n_active[t + 1])
-        a, b = int(seq.offsets[t]), int(seq.offsets[t + 1])
-        f = filtered[:, a : a + m_next]
-        g_next = gamma[:, b : b + m_next]
-        lr, fg = learn[:, :m_next], forget[:, :m_next]
-        ahead = f * (1.0 - fg) + (1.0 - f) * lr  # P(L_{t+1} | answers up to t)
-        to_known = np.divide(g_next, ahead, out=np.zeros_like(f), where=ahead > 0)
-        to_unknown = np.divide(1.0 - g_next, 1.0 - ahead, out=np.zeros_like(f), where=ahead < 1)
-        stay_known = f * (1.0 - fg) * to_known
-        lose = f * fg * to_unknown
-        gamma[:, a : a + m_next] = stay_known + lose
-        gamma[:, a + m_next : b] = filtered[:, a + m_next : b]  # sequences whose last answer is step t
-        learned[:, :m_next] += (1.0 - f) * lr * to_known
-        forgot[:, :m_next] += lose
-    return gamma, learned, forgot
+    stay = 1.0 - forget
+    keep = stay - learn
+    right = seq.correct.astype(np.float64)
+    widest = int(seq.n_active.max(initial=0))
+    ahead, to_known, to_unknown, tmp = (np.empty((shape[0], widest)) for _ in range(4))
+    for c, (s0, _, _, steps) in enumerate(seq.chunks()):
+        if skip is not None and skip[c]:
+            continue
+        for t in range(len(steps) - 1, -1, -1):
+            a, m = steps[t]
+            m_next = steps[t + 1][1] if t + 1 < len(steps) else 0
+            f = filtered[:, a : a + m_next]
+            cols = slice(s0, s0 + m_next)
+            g = gamma[:, cols]  # holds P(L_{t+1} | all) for continuing sequences
+            if m_next:
+                ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
+                np.multiply(f, keep[:, cols], out=ah)
+                ah += learn[:, cols]
+                np.subtract(1.0, ah, out=tp)
+                # where P(L_{t+1}) is exactly 0 (or 1) its smoothed value is too: 0 / tiny = 0
+                np.maximum(ah, _TINY, out=ah)
+                np.maximum(tp, _TINY, out=tp)
+                np.divide(g, ah, out=tk)
+                np.subtract(1.0, g, out=tu)
+                tu /= tp
+                # forgot += f F to_unknown ; learned += (1 - f) T to_known
+                np.multiply(f, forget[:, cols], out=tp)
+                tp *= tu
+                stats["forgot"][:, cols] += tp
+                np.multiply(f, stay[:, cols], out=tu)
+                tu *= tk
+                tu += tp  # P(L_t | all) for continuing sequences
+                np.subtract(1.0, f, out=tp)
+                tp *= learn[:, cols]
+                tp *= tk
+                stats["learned"][:, cols] += tp
+                g[...] = tu
+                stats["known_not_last"][:, cols] += tu
+            if m > m_next:  # sequences whose last answer is step t: smoothed = filtered
+                gamma[:, s0 + m_next : s0 + m] = filtered[:, a + m_next : a + m]
+            current = gamma[:, s0 : s0 + m]
+            stats["known"][:, s0 : s0 + m] += current
+            np.multiply(current, right[a : a + m], out=tmp[:, :m])
+            stats["known_right"][:, s0 : s0 + m] += tmp[:, :m]
+    stats["first"] = gamma
+    return stats
 
 
 def per_skill(values: Float, keys: NDArray[np.intp], n_restarts: int, n_skills: int) -> Float:

@@ -191,56 +191,98 @@ def read_responses(
     return Responses(tuple(learner_ids), final_skills, learner, skill, answers, order)
 
 
+#: Target number of answers per chunk: a chunk's per-sequence work arrays stay in cache.
+CHUNK_ROWS = 65536
+
+
 @attrs.frozen
 class Sequences:
-    """One sequence per (learner, skill) pair, laid out time-major (internal).
+    """One sequence per (learner, skill) pair, in cache-sized chunks (internal).
 
-    ``rows[offsets[t] : offsets[t + 1]]`` are the row numbers of step ``t`` of
-    sequences ``0 .. n_active[t] - 1`` (sequences sorted by decreasing length).
+    Sequences are sorted by skill and grouped into chunks of about
+    :data:`CHUNK_ROWS` answers (a large skill spans several chunks, small
+    skills share one). Within chunk ``c`` (sequences ``seq_ptr[c]`` to
+    ``seq_ptr[c + 1]``, sorted by decreasing length), step ``t`` of every
+    sequence at least ``t + 1`` long is the contiguous row slice starting at
+    ``row_ptr[c] + offsets[step_ptr[c] + t]`` of length
+    ``n_active[step_ptr[c] + t]``.
     """
 
     learner: IntArray  # (n_sequences,)
     skill: IntArray  # (n_sequences,)
     length: IntArray  # (n_sequences,)
-    n_active: IntArray  # (max_length,)
-    offsets: IntArray  # (max_length + 1,)
-    rows: IntArray  # (n_rows,) time-major row numbers
-    correct: NDArray[np.bool_]  # (n_rows,) time-major answers
+    seq_ptr: IntArray  # (n_chunks + 1,)
+    row_ptr: IntArray  # (n_chunks + 1,)
+    step_ptr: IntArray  # (n_chunks + 1,)
+    n_active: IntArray  # (total steps,)
+    offsets: IntArray  # (total steps,) row offset of each step within its chunk
+    rows: IntArray  # (n_rows,) row numbers in layout order
+    correct: NDArray[np.bool_]  # (n_rows,) answers in layout order
 
     @property
     def n_sequences(self) -> int:
         return int(self.length.size)
 
+    @property
+    def n_rows(self) -> int:
+        return int(self.rows.size)
 
-def sequences(responses: Responses) -> Sequences:
-    """Group rows into (learner, skill) sequences in answer order, laid out time-major."""
-    n_skills = max(len(responses.skill_ids), 1)
+    def chunks(self) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
+        """Per chunk: first sequence, number of sequences, first row, and (rows start, active) per step."""
+        out = []
+        for c in range(self.seq_ptr.size - 1):
+            s0, s1, r0 = int(self.seq_ptr[c]), int(self.seq_ptr[c + 1]), int(self.row_ptr[c])
+            steps = range(int(self.step_ptr[c]), int(self.step_ptr[c + 1]))
+            out.append((s0, s1 - s0, r0, [(r0 + int(self.offsets[i]), int(self.n_active[i])) for i in steps]))
+        return out
+
+
+def sequences(responses: Responses, *, chunk_rows: int = CHUNK_ROWS) -> Sequences:
+    """Group rows into (learner, skill) sequences in answer order, in cache-sized chunks."""
     ordered = responses.order
-    pair = responses.learner[ordered] * n_skills + responses.skill[ordered]
+    pair = responses.skill[ordered] * max(len(responses.learner_ids), 1) + responses.learner[ordered]
     by_pair = np.argsort(pair, kind="stable")  # rows of each pair stay in answer order
     rows_by_pair = ordered[by_pair]
     pair_sorted = pair[by_pair]
+    empty = np.zeros(0, dtype=np.intp)
     if pair_sorted.size == 0:
-        empty = np.zeros(0, dtype=np.intp)
-        return Sequences(empty, empty, empty, empty, np.zeros(1, dtype=np.intp), empty, np.zeros(0, dtype=bool))
+        zero = np.zeros(1, dtype=np.intp)
+        return Sequences(empty, empty, empty, zero, zero, zero, empty, empty, empty, np.zeros(0, dtype=bool))
     starts = np.flatnonzero(np.r_[True, pair_sorted[1:] != pair_sorted[:-1]])
     lengths = np.diff(np.r_[starts, pair_sorted.size])
-    by_length = np.argsort(-lengths, kind="stable")
-    starts, lengths = starts[by_length], lengths[by_length]
-    max_length = int(lengths[0])
-    n_active = np.searchsorted(-lengths, -np.arange(1, max_length + 1), side="right").astype(np.intp)
-    offsets = np.zeros(max_length + 1, dtype=np.intp)
-    np.cumsum(n_active, out=offsets[1:])
-    step = np.repeat(np.arange(max_length), n_active)
-    sequence = np.arange(offsets[-1]) - offsets[step]
-    rows = rows_by_pair[starts[sequence] + step]
+    skill = responses.skill[rows_by_pair[starts]]
+    # chunk boundaries: cut the skill-sorted sequences every ~chunk_rows answers
+    cumulative = np.cumsum(lengths)
+    cuts = np.searchsorted(cumulative, np.arange(chunk_rows, int(cumulative[-1]), chunk_rows), side="left") + 1
+    seq_ptr = np.unique(np.r_[0, cuts, lengths.size]).astype(np.intp)
+    chunk_of = np.repeat(np.arange(seq_ptr.size - 1), np.diff(seq_ptr))
+    order = np.lexsort((-lengths, chunk_of))  # within a chunk: longest first
+    starts, lengths, skill = starts[order], lengths[order], skill[order]
+    row_ptr = np.r_[0, np.cumsum(np.add.reduceat(lengths, seq_ptr[:-1]))].astype(np.intp)
+    n_active_parts, offset_parts, step_ptr = [], [], [0]
+    layout = np.empty(pair_sorted.size, dtype=np.intp)
+    for c in range(seq_ptr.size - 1):
+        s0, s1 = int(seq_ptr[c]), int(seq_ptr[c + 1])
+        chunk_lengths = lengths[s0:s1]
+        depth = int(chunk_lengths[0])
+        active = np.searchsorted(-chunk_lengths, -np.arange(1, depth + 1), side="right").astype(np.intp)
+        offsets = np.r_[0, np.cumsum(active)[:-1]].astype(np.intp)
+        step = np.repeat(np.arange(depth), active)
+        member = np.arange(int(active.sum())) - offsets[step]
+        layout[row_ptr[c] : row_ptr[c + 1]] = rows_by_pair[starts[s0 + member] + step]
+        n_active_parts.append(active)
+        offset_parts.append(offsets)
+        step_ptr.append(step_ptr[-1] + depth)
     first = rows_by_pair[starts]
     return Sequences(
         learner=responses.learner[first],
-        skill=responses.skill[first],
+        skill=skill.astype(np.intp),
         length=lengths.astype(np.intp),
-        n_active=n_active,
-        offsets=offsets,
-        rows=rows.astype(np.intp),
-        correct=responses.correct[rows],
+        seq_ptr=seq_ptr,
+        row_ptr=row_ptr,
+        step_ptr=np.array(step_ptr, dtype=np.intp),
+        n_active=np.concatenate(n_active_parts),
+        offsets=np.concatenate(offset_parts),
+        rows=layout,
+        correct=responses.correct[layout],
     )

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise import _bkt_kernels as BK
-from personalise._validation import check_probability_block
+from personalise._validation import check_learner_ids, check_probability_block
 from personalise.content._responses import Responses, Sequences, read_responses, sequences
 from personalise.content.bkt_params import BKTParams
 from personalise.exceptions import (  # the warnings are re-exported for fit_bkt's users
@@ -209,7 +209,8 @@ class BKTModel:
         responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
         seq = sequences(responses)
         per_sequence = {name: values[seq.skill][None, :] for name, values in self.params.as_dict().items()}
-        p_correct, filtered, final = BK.forward(seq, per_sequence)
+        _, final, filtered, p_correct = BK.forward(seq, per_sequence, keep_rows=True)
+        assert p_correct is not None
         return responses, seq, p_correct[0], filtered[0], final[0]
 
     def predict(self, data: Any, *, columns: Mapping[str, str] | None = None) -> tuple[Float, Float]:
@@ -266,6 +267,7 @@ class BKTModel:
         data: Any,
         *,
         columns: Mapping[str, str] | None = None,
+        learners: Sequence[Hashable] | None = None,
     ) -> tuple[tuple[Hashable, ...], Float]:
         """Each learner's P(known) at their next opportunity on every skill.
 
@@ -273,10 +275,21 @@ class BKTModel:
         :func:`~personalise.recommend_next` (with a graph whose skills are the
         parameters' skills, in the same order).
 
+        Parameters
+        ----------
+        data : DataFrame or mapping of column name to array
+            The answers so far (see :func:`fit_bkt`).
+        columns : mapping, optional
+            Column names, as for :func:`fit_bkt`.
+        learners : sequence of hashable, optional
+            The rows to return, in this order (a class roster, say); learners
+            with no answers get the prior. Default: the learners in ``data``.
+
         Returns
         -------
         learner_ids : tuple
-            One id per row, in first-appearance order in ``data``.
+            One id per row: ``learners``, or the data's learners in
+            first-appearance order.
         mastery : ndarray of float64, shape (n_learners, n_skills)
 
         Examples
@@ -288,9 +301,18 @@ class BKTModel:
         (('x',), [[0.9858, 0.3]])
         """
         responses, seq, _, _, final = self._forward(data, columns)
-        mastery = np.tile(self.params.prior, (len(responses.learner_ids), 1))
-        mastery[seq.learner, seq.skill] = final
-        return responses.learner_ids, mastery
+        if learners is None:
+            ids, row_of = responses.learner_ids, seq.learner
+        else:
+            ids = tuple(check_learner_ids(learners, len(learners)))
+            position = {learner: i for i, learner in enumerate(ids)}
+            lookup = np.array([position.get(learner, -1) for learner in responses.learner_ids], dtype=np.intp)
+            row_of = lookup[seq.learner] if seq.learner.size else seq.learner
+            kept = row_of >= 0
+            row_of, seq_skill, final = row_of[kept], seq.skill[kept], final[kept]
+        mastery = np.tile(self.params.prior, (len(ids), 1))
+        mastery[row_of, seq.skill if learners is None else seq_skill] = final
+        return ids, mastery
 
 
 # ------------------------------------------------------------------ metrics

@@ -54,6 +54,15 @@ def _check_fixed(fixed: Mapping[str, Any] | None, forgets: bool, skill_ids: Sequ
         if name not in PARAMETERS:
             raise InvalidParameterError(f"fixed has unknown parameter {name!r}; expected some of {PARAMETERS}", value=name)
         result[name] = _per_skill_values(value, name, "fixed", skill_ids)
+    if "guess" in result and "slip" in result:
+        bad = np.flatnonzero(result["guess"] + result["slip"] >= 1.0)
+        if bad.size:
+            j = int(bad[0])
+            raise InvalidParameterError(
+                f"fixed guess and slip are degenerate for skill {skill_ids[j]!r}: guess + slip = "
+                f"{result['guess'][j] + result['slip'][j]!r} >= 1",
+                value=skill_ids[j],
+            )
     if not forgets and "forget" not in result:
         result["forget"] = np.zeros(len(skill_ids))
     return result
@@ -106,7 +115,8 @@ def fit_bkt(
     skills : CompiledGraph or sequence of skill ids, optional
         The skills and their order in the result (default: the data's skills
         in first-appearance order). Skills without answers get the median of
-        the fitted skills' parameters and ``n_observations == 0``.
+        the fitted skills' free parameters (pinned ones keep their pinned
+        values) and ``n_observations == 0``.
     n_restarts : int, default 5
         Random initialisations, all fitted at once; the best log-likelihood
         wins, skill by skill.
@@ -215,6 +225,7 @@ def fit_bkt(
         if not active.any():
             break
         proposal = fit.m_step(params, fixed_values, limits)
+        fit.set_active(active)
         params = {name: np.where(active, proposal[name], params[name]) for name in PARAMETERS}
         new_log_lik = fit.log_likelihood(params)
         gain = new_log_lik - log_lik
@@ -230,7 +241,8 @@ def fit_bkt(
     observed = fit.n_answers > 0
     if not observed.all() and observed.any():
         for name in PARAMETERS:
-            final[name][~observed] = np.median(final[name][observed])
+            if name not in fixed_values:
+                final[name][~observed] = np.median(final[name][observed])
     degenerate = np.flatnonzero(observed & ((final["guess"] > 0.5) | (final["slip"] > 0.5)))
     if degenerate.size:
         names = ", ".join(repr(ids[j]) for j in degenerate[:5])
@@ -250,56 +262,59 @@ def fit_bkt(
 
 
 class _EM:
-    """Precomputed layout and sufficient-statistics helpers for one fit."""
+    """Sufficient statistics of one fit: forward, smooth, and per-skill sums."""
 
     def __init__(self, seq: Any, n_restarts: int, n_skills: int) -> None:
         self.seq, self.R, self.S = seq, n_restarts, n_skills
-        step = np.repeat(np.arange(seq.n_active.size), seq.n_active)
-        owner = np.arange(int(seq.offsets[-1])) - seq.offsets[step]
-        row_skill = seq.skill[owner]
-        shift = (np.arange(n_restarts) * n_skills)[:, None]
-        self.row_keys = (shift + row_skill[None, :]).reshape(-1)
-        self.seq_keys = (shift + seq.skill[None, :]).reshape(-1)
-        self.not_last = step < seq.length[owner] - 1
-        self.correct = seq.correct
+        self.seq_keys = ((np.arange(n_restarts) * n_skills)[:, None] + seq.skill[None, :]).reshape(-1)
 
-        def count(mask: NDArray[np.bool_]) -> Float:
-            return np.bincount(row_skill[mask], minlength=n_skills).astype(np.float64)
+        def per_skill(weights: Any) -> Float:
+            return np.bincount(seq.skill, weights=weights, minlength=n_skills).astype(np.float64)
 
-        self.n_answers = np.bincount(row_skill, minlength=n_skills).astype(np.intp)
-        self.n_right = count(seq.correct)
-        self.n_not_last = count(self.not_last)
-        self.n_sequences = np.bincount(seq.skill, minlength=n_skills).astype(np.float64)
+        self.n_answers = np.bincount(seq.skill, weights=seq.length, minlength=n_skills).astype(np.intp)
+        owner = np.empty(seq.n_rows, dtype=np.intp)
+        for s0, _, _, steps in seq.chunks():
+            for a, m in steps:
+                owner[a : a + m] = np.arange(s0, s0 + m)
+        self.n_right = np.bincount(seq.skill[owner], weights=seq.correct, minlength=n_skills).astype(np.float64)
+        self.n_sequences = per_skill(None)
+        self.n_not_last = self.n_answers - self.n_sequences
         self.filtered: Float | None = None
         self.per_sequence: dict[str, Float] = {}
+        starts = seq.seq_ptr[:-1]
+        self.chunk_skills = (np.minimum.reduceat(seq.skill, starts), np.maximum.reduceat(seq.skill, starts) + 1)
+        self.skip: NDArray[np.bool_] | None = None
 
-    def _sum(self, values: Float, keys: NDArray[np.intp]) -> Float:
-        return BK.per_skill(values, keys, self.R, self.S)
+    def set_active(self, active: NDArray[np.bool_]) -> None:
+        """Skip chunks all of whose (restart, skill) fits have converged."""
+        any_restart = np.r_[0, np.cumsum(active.any(axis=0))]
+        low, high = self.chunk_skills
+        self.skip = any_restart[high] == any_restart[low]
+
+    def _sum(self, values: Float) -> Float:
+        return BK.per_skill(values, self.seq_keys, self.R, self.S)
 
     def log_likelihood(self, params: dict[str, Float]) -> Float:
         """Forward pass at ``params`` (kept for the next M-step); log-likelihood per restart and skill."""
         self.per_sequence = {name: values[:, self.seq.skill] for name, values in params.items()}
-        p_correct, self.filtered, _ = BK.forward(self.seq, self.per_sequence)
-        return self._sum(BK.log_evidence(self.seq, p_correct), self.row_keys)
+        log_lik, _, self.filtered, _ = BK.forward(self.seq, self.per_sequence, skip=self.skip)
+        return self._sum(log_lik)
 
     def m_step(
         self, params: dict[str, Float], fixed: dict[str, Float], limits: dict[str, tuple[float, float]]
     ) -> dict[str, Float]:
         """Closed-form M-step from the last forward pass, clipped to the bounds."""
         assert self.filtered is not None
-        gamma, learned, forgot = BK.smooth(self.seq, self.filtered, self.per_sequence)
-        known = self._sum(gamma, self.row_keys)
-        known_right = self._sum(gamma * self.correct, self.row_keys)
-        known_not_last = self._sum(gamma * self.not_last, self.row_keys)
-        n_seq = self.n_sequences
-        first = self._sum(np.ascontiguousarray(gamma[:, : n_seq.sum().astype(int)]), self.seq_keys)
-        unknown = self.n_answers - known
-        unknown_not_last = self.n_not_last - known_not_last
+        stats = {
+            name: self._sum(values)
+            for name, values in BK.smooth(self.seq, self.filtered, self.per_sequence, skip=self.skip).items()
+        }
+        known, known_right, known_not_last = stats["known"], stats["known_right"], stats["known_not_last"]
         estimates = {
-            "prior": (first, n_seq),
-            "learn": (self._sum(learned, self.seq_keys), unknown_not_last),
-            "forget": (self._sum(forgot, self.seq_keys), known_not_last),
-            "guess": (self.n_right - known_right, unknown),
+            "prior": (stats["first"], self.n_sequences),
+            "learn": (stats["learned"], self.n_not_last - known_not_last),
+            "forget": (stats["forgot"], known_not_last),
+            "guess": (self.n_right - known_right, self.n_answers - known),
             "slip": (known - known_right, known),
         }
         out = {}
