@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
@@ -115,7 +114,8 @@ json.dump({
 '''
 
 
-def simulate(n_learners: int, n_skills: int, n_per_skill: int, *, rng: Any = None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def simulate(n_learners: int, n_skills: int, n_per_skill: int, *,
+             rng: Any = None) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
     """Seeded BKT responses (no forgetting) and the parameters that generated them.
 
     Each skill's prior, learn, guess and slip are drawn uniformly from
@@ -148,7 +148,7 @@ def simulate(n_learners: int, n_skills: int, n_per_skill: int, *, rng: Any = Non
         "skill_name": names[skill_seq.ravel()],
         "correct": answers.ravel(),
     })
-    return table, {name: dict(zip(names, values)) for name, values in truth.items()}
+    return table, {name: {str(s): float(v) for s, v in zip(names, values)} for name, values in truth.items()}
 
 
 def mean_abs_errors(truth: dict[str, dict[str, float]], fitted: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -198,7 +198,7 @@ def run_pybkt(python: str, csv: Path, workdir: Path, *, parallel: bool, repeat: 
     """Fit and predict with pyBKT in a subprocess (one per mode: pyBKT's serial
     switch sets OpenMP to one thread for the rest of the process)."""
     mode = "parallel" if parallel else "serial"
-    cfg = {
+    cfg: dict[str, Any] = {
         "csv": str(csv), "seed": FIT_SEED, "num_fits": N_RESTARTS, "parallel": parallel, "repeat": repeat,
         "out": str(workdir / f"pybkt-{mode}.json"), "params": params,
         "predictions": str(workdir / f"pybkt-{mode}.npy"),
@@ -207,7 +207,8 @@ def run_pybkt(python: str, csv: Path, workdir: Path, *, parallel: bool, repeat: 
     cfg_path.write_text(json.dumps(cfg))
     runner = workdir / "pybkt_runner.py"
     runner.write_text(PYBKT_RUNNER)
-    proc = subprocess.run([python, str(runner), str(cfg_path)], capture_output=True, text=True, cwd=workdir)
+    proc = subprocess.run([python, str(runner), str(cfg_path)], capture_output=True, text=True, cwd=workdir,
+                          check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"pyBKT ({mode}) failed:\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(Path(cfg["out"]).read_text())
@@ -216,7 +217,8 @@ def run_pybkt(python: str, csv: Path, workdir: Path, *, parallel: bool, repeat: 
     return result
 
 
-def bench_size(n_learners: int, n_skills: int, n_per: int, repeat: int, *, seed: int, python: str | None) -> dict[str, Any]:
+def bench_size(n_learners: int, n_skills: int, n_per: int, repeat: int, *, seed: int,
+               python: str | None) -> dict[str, Any]:
     table, truth = simulate(n_learners, n_skills, n_per, rng=seed)
     ours = fit_ours(table, repeat)
     out: dict[str, Any] = {
@@ -292,11 +294,15 @@ def main() -> None:
     args = parser.parse_args()
     sizes = SIZES[:1] if args.quick else SIZES
     python = pybkt_python()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
 
     results = [bench_size(n, k, m, r, seed=100 + i, python=python) for i, (n, k, m, r) in enumerate(sizes)]
     n_l, n_s, n_e = (10_000, 200, 100_000) if args.quick else (100_000, 200, 1_000_000)
     upd = bench_updates(n_l, n_s, n_e, seed=7)
 
+    if load > 0.5:
+        print(f"note: the load average was {load:.1f} before the run; other work on the machine skews the "
+              "timings, pyBKT's parallel (OpenMP) fit most")
     if python is None:
         print("pyBKT not available: set PERSONALISE_PYBKT_PYTHON to an interpreter with pyBKT installed")
     else:
@@ -350,7 +356,8 @@ def main() -> None:
           f"{upd['per_second'] / 1e6:.1f} M learner-skill updates/s; "
           f"{upd['floor_ratio']:.2f}x one np.add.reduce pass ({upd['floor_seconds']:.4f} s)")
 
-    summary: dict[str, Any] = {"benchmark": "bkt", "quick": args.quick, "pybkt": python is not None, "sizes": {}}
+    summary: dict[str, Any] = {"benchmark": "bkt", "quick": args.quick, "pybkt": python is not None,
+                               "load_average": round(load, 2), "sizes": {}}
     for res in results:
         entry: dict[str, Any] = {"ours_error": {p: round(res["ours_errors"][p], 5) for p in PARAMS}}
         if "serial" in res:

@@ -256,9 +256,11 @@ def em_step_ref(
     Parameters named in ``fixed`` keep their value; the others are replaced by
     the closed-form maximiser, clipped to ``bounds`` when given. A parameter
     whose denominator is zero (no evidence about it at all, e.g. ``learn``
-    when every sequence has length 1) keeps its value. With ``sum_margin``,
-    guess + slip is then kept at most ``1 - sum_margin`` by lowering slip
-    (or guess, when slip is fixed), as ``fit_bkt`` documents.
+    when every sequence has length 1) keeps its value. With ``sum_margin``
+    (``eps``), free guess and slip are then kept inside [eps, 1 - eps] with
+    guess + slip <= 1 - eps, as ``fit_bkt`` documents: a free guess is capped
+    first (leaving room for a slip of eps, or for the pinned slip), then a
+    free slip.
 
     >>> p = {"prior": 0.5, "learn": 0.2, "guess": 0.2, "slip": 0.1, "forget": 0.0}
     >>> new = em_step_ref([[1, 1, 0], [0, 1, 1, 1]], p, fixed=("forget",))
@@ -296,10 +298,12 @@ def em_step_ref(
             value = min(max(value, lo), hi)
         new[name] = value
     if sum_margin is not None:
+        eps = sum_margin
+        if "guess" not in fixed:  # leave room for a slip of at least eps (or for the pinned slip)
+            ceiling = 1.0 - eps - (new["slip"] if "slip" in fixed else eps)
+            new["guess"] = min(max(new["guess"], eps), max(ceiling, eps))
         if "slip" not in fixed:
-            new["slip"] = min(new["slip"], 1.0 - sum_margin - new["guess"])
-        elif "guess" not in fixed:
-            new["guess"] = min(new["guess"], 1.0 - sum_margin - new["slip"])
+            new["slip"] = min(max(new["slip"], eps), max(1.0 - eps - new["guess"], eps))
     return new
 
 

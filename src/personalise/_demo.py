@@ -41,7 +41,10 @@ REMINDER: Final = (
     "Content-level suggestions; the teaching level (check understanding, respond) has stronger evidence."
 )
 _GLUE: Final = "\u00a0"  # a space textwrap does not break at
-CSV_COLUMNS: Final = ("learner_id", "rank", "skill_id", "skill_name", "skill_index", "score", "steps_to_goal", "reason")
+CSV_COLUMNS: Final = (
+    "learner_id", "rank", "skill_id", "skill_name", "skill_index", "term", "score",
+    "steps_to_goal", "predicted_success", "recall", "reason",
+)
 
 
 @attrs.frozen(eq=False)

@@ -13,10 +13,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import math
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -542,3 +545,96 @@ def test_crossvalidate_with_column_mapping() -> None:
     mapped = pl.crossvalidate(renamed, folds=3, rng=2, n_restarts=1, columns=columns)
     for name in plain:
         np.testing.assert_array_equal(plain[name], mapped[name])
+
+
+# ------------------------------------------------------------ chunk boundaries
+@contextlib.contextmanager
+def small_chunks(chunk_rows: int) -> Iterator[None]:
+    """Make ``fit_bkt`` and ``BKTModel`` lay sequences out in chunks of ``chunk_rows`` answers.
+
+    The library groups sequences into cache-sized chunks (``CHUNK_ROWS``
+    answers, 65,536), so every small example above fits in one chunk. Like
+    ``small_blocks`` for the next-step kernels, this shrinks the chunks so a
+    few dozen answers span many of them (and a skill spans several).
+    """
+    from personalise.content import _responses, bkt, bkt_fit
+
+    original = _responses.sequences
+    if "chunk_rows" not in inspect.signature(original).parameters:
+        pytest.skip("the sequence layout has no chunks")
+    calls = []
+
+    def patched(*args: Any, **kwargs: Any) -> Any:
+        layout = original(*args, **{**kwargs, "chunk_rows": chunk_rows})
+        calls.append(int(layout.seq_ptr.size) - 1)  # number of chunks
+        return layout
+
+    with mock.patch.object(bkt, "sequences", patched), mock.patch.object(bkt_fit, "sequences", patched):
+        yield
+    assert calls, "the patched layout was not used"
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 5, 64])
+@examples(30)
+@given(case=params_and_data(every_skill=True, max_learners=12, max_length=9))
+def test_predict_and_likelihood_across_chunks(chunk_rows: int, case: tuple[pl.BKTParams, dict[str, np.ndarray]]) -> None:
+    params, data = case
+    users, skills, correct, order = rows_of(data)
+    by_skill = params_dicts(params)
+    expected_correct, expected_mastery = predict_rows_ref(users, skills, correct, by_skill, order)
+    with small_chunks(chunk_rows):
+        p_correct, p_mastery = model_from_params(params).predict(data)
+        learner_ids, current = model_from_params(params).current_mastery(data)
+        model = fixed_fit(params, data)
+    np.testing.assert_allclose(p_correct, expected_correct, rtol=0, atol=FORWARD_ATOL)
+    np.testing.assert_allclose(p_mastery, expected_mastery, rtol=0, atol=FORWARD_ATOL)
+    for i, learner in enumerate(learner_ids):
+        for j, skill in enumerate(params.skill_ids):
+            expected = current_mastery_ref(users, skills, correct, by_skill, learner, skill, order)
+            assert current[i, j] == pytest.approx(expected, abs=FORWARD_ATOL)
+    sequences = skill_sequences(data)
+    for j, skill in enumerate(params.skill_ids):
+        expected = log_likelihood_ref(sequences.get(skill, []), by_skill[skill])
+        assert model.log_likelihood[j] == pytest.approx(expected, rel=1e-10, abs=1e-10)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 50])
+@examples(25)
+@given(case=em_cases())
+def test_em_iterations_do_not_depend_on_chunking(chunk_rows: int, case: tuple[Any, ...]) -> None:
+    """Several EM iterations (convergence skipping included) give the same fit whatever the chunk size."""
+    data, forgets, fixed, bounds, k, seed = case
+    options = {"n_restarts": 2, "rng": seed, "forgets": forgets, "fixed": fixed, "bounds": bounds, "max_iter": 3 * k}
+    with Quiet():
+        whole = pl.fit_bkt(data, **options)
+        with small_chunks(chunk_rows):
+            chunked = pl.fit_bkt(data, **options)
+    np.testing.assert_array_equal(chunked.n_iter, whole.n_iter)
+    for name in PARAM_NAMES:
+        np.testing.assert_allclose(getattr(chunked.params, name), getattr(whole.params, name), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(chunked.log_likelihood, whole.log_likelihood, rtol=1e-10)
+
+
+def test_more_answers_than_one_chunk() -> None:
+    """Black box: ~100,000 answers (beyond any cache-sized chunk) still match the reference row for row."""
+    truths = [
+        {"prior": 0.3, "learn": 0.15, "guess": 0.2, "slip": 0.1, "forget": 0.0},
+        {"prior": 0.5, "learn": 0.05, "guess": 0.25, "slip": 0.08, "forget": 0.02},
+        {"prior": 0.1, "learn": 0.3, "guess": 0.15, "slip": 0.12, "forget": 0.0},
+    ]
+    rng = np.random.default_rng(99)
+    parts = [simulate_responses(rng, 2500, 14, t, skill=s) for t, s in zip(truths, ["s0", "s1", "s2"])]
+    data = combine_parts(parts)
+    perm = rng.permutation(len(data["correct"]))
+    data = {name: column[perm] for name, column in data.items()}
+    assert len(perm) > 100_000
+    params = bkt_params_from_rows(["s0", "s1", "s2"], truths)
+    users, skills, correct, order = rows_of(data)
+    expected_correct, _ = predict_rows_ref(users, skills, correct, params_dicts(params), order)
+    p_correct, _ = model_from_params(params).predict(data)
+    np.testing.assert_allclose(p_correct, expected_correct, rtol=0, atol=FORWARD_ATOL)
+    model = fixed_fit(params, data)
+    sequences = skill_sequences(data)
+    for j, skill in enumerate(params.skill_ids):
+        expected = log_likelihood_ref(sequences[skill], params_dicts(params)[skill])
+        assert model.log_likelihood[j] == pytest.approx(expected, rel=1e-10)

@@ -326,6 +326,31 @@ def test_degenerate_fixed_values_are_rejected_before_fitting() -> None:
         pl.fit_bkt(good_data(), rng=0, fixed={"guess": 0.6, "slip": 0.5})
 
 
+def test_signatures_follow_the_spec() -> None:
+    """Keyword-only options and their documented defaults (spec: fit_bkt, crossvalidate, BKTModel)."""
+    import inspect
+
+    fit = inspect.signature(pl.fit_bkt).parameters
+    expected = {
+        "skills": None,
+        "n_restarts": 5,
+        "rng": None,
+        "fixed": None,
+        "forgets": False,
+        "tol": 1e-6,  # per answer: a skill stops when its gain <= tol * its number of answers
+        "max_iter": 100,
+        "bounds": None,
+        "columns": None,
+    }
+    for name, default in expected.items():
+        assert fit[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert fit[name].default == default, (name, fit[name].default)
+    cv = inspect.signature(pl.crossvalidate).parameters
+    assert cv["folds"].default == 5 and cv["rng"].default is None
+    assert cv["metrics"].default == ("auc", "rmse", "accuracy", "log_loss")
+    assert set(inspect.signature(pl.BKTModel.current_mastery).parameters) >= {"data", "columns", "learners"}
+
+
 def test_fit_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         pl.fit_bkt(good_data(), None)  # type: ignore[misc]

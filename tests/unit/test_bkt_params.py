@@ -163,6 +163,20 @@ def test_wrong_length(name: str, length: int) -> None:
         make(**{name: [0.1] * length})
 
 
+@pytest.mark.parametrize("name", ["prior", "slip"])
+def test_length_one_list_is_not_a_scalar(name: str) -> None:
+    """Scalars are broadcast; a one-element list for three skills is a wrong length."""
+    with pytest.raises(pl.ShapeError, match=name):
+        make(**{name: [0.1]})
+
+
+@pytest.mark.parametrize("value", [["a", "b", "c"], "high", object()], ids=["strings", "string", "object"])
+def test_non_numeric_values(value: object) -> None:
+    """A PersonaliseError naming the parameter, not a bare ValueError/TypeError from NumPy's conversion."""
+    with pytest.raises(pl.InvalidParameterError, match="learn"):
+        make(learn=value)
+
+
 @pytest.mark.parametrize("name", PARAM_NAMES)
 def test_two_dimensional_array_is_a_shape_error(name: str) -> None:
     with pytest.raises(pl.ShapeError, match=name):

@@ -185,8 +185,11 @@ def test_to_records_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
             "rank": 1,
             "skill_id": "count",
             "skill_index": 0,
+            "term": "goal",
             "score": -2.0,
             "steps_to_goal": 2,
+            "predicted_success": None,
+            "recall": None,
             "reason": "ready: no prerequisites; leads to goal 'divide' in 2 steps",
         },
         {
@@ -194,8 +197,11 @@ def test_to_records_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
             "rank": 1,
             "skill_id": "add",
             "skill_index": 1,
+            "term": "unlocks",
             "score": 2.0,
             "steps_to_goal": None,
+            "predicted_success": None,
+            "recall": None,
             "reason": "ready: 1 prerequisite mastered ('count'); unlocks 2 later skills",
         },
         {
@@ -203,8 +209,11 @@ def test_to_records_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
             "rank": 2,
             "skill_id": "compare",
             "skill_index": 2,
+            "term": "unlocks",
             "score": 0.0,
             "steps_to_goal": None,
+            "predicted_success": None,
+            "recall": None,
             "reason": "ready: 1 prerequisite mastered ('count'); unlocks 0 later skills",
         },
         {
@@ -212,8 +221,11 @@ def test_to_records_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
             "rank": 1,
             "skill_id": "compare",
             "skill_index": 2,
+            "term": "goal",
             "score": 0.0,
             "steps_to_goal": 0,
+            "predicted_success": None,
+            "recall": None,
             "reason": "ready: 1 prerequisite mastered ('count'); it is the goal one of 'compare', 'divide'",
         },
         {
@@ -221,8 +233,11 @@ def test_to_records_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
             "rank": 2,
             "skill_id": "multiply",
             "skill_index": 3,
+            "term": "goal",
             "score": -1.0,
             "steps_to_goal": 1,
+            "predicted_success": None,
+            "recall": None,
             "reason": "ready: 1 prerequisite mastered ('add'); leads to goal one of 'compare', 'divide' in 1 step",
         },
     ]
@@ -247,8 +262,11 @@ def test_to_frame_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
         "rank",
         "skill_id",
         "skill_index",
+        "term",
         "score",
         "steps_to_goal",
+        "predicted_success",
+        "recall",
         "reason",
     ]
     assert frame["learner_id"].tolist() == ["ann", "bo", "bo", "cy", "cy"]
@@ -265,7 +283,7 @@ def test_to_frame_exact(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
 def test_to_frame_of_an_empty_cohort(graph: pl.CompiledGraph) -> None:
     pytest.importorskip("pandas")
     frame = pl.recommend_next(graph, np.zeros((0, 5))).to_frame()
-    assert frame.shape == (0, 7)
+    assert frame.shape == (0, 10)
     assert frame.columns.tolist()[:3] == ["learner_id", "rank", "skill_id"]
 
 

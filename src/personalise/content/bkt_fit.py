@@ -113,8 +113,8 @@ def fit_bkt(
         ``correct`` (0/1) and optionally ``order_id`` (the order of each
         learner's answers; input order without it).
     skills : CompiledGraph or sequence of skill ids, optional
-        The skills and their order in the result (default: the data's skills
-        in first-appearance order). Skills without answers get the median of
+        The skills and their order in the result (default: the data's skills,
+        sorted; in first-appearance order if they cannot be sorted). Skills without answers get the median of
         the fitted skills' free parameters (pinned ones keep their pinned
         values) and ``n_observations == 0``.
     n_restarts : int, default 5
@@ -191,6 +191,12 @@ def fit_bkt(
     tol = _check_tol(tol)
     skill_ids = skill_ids_of(skills) if skills is not None else None
     responses = read_responses(data, columns=columns, skill_ids=skill_ids)
+    if skill_ids is None:
+        try:
+            ordered = tuple(sorted(responses.skill_ids))  # type: ignore[type-var]
+        except TypeError:  # ids of mixed types: keep first-appearance order
+            ordered = responses.skill_ids
+        responses = read_responses(data, columns=columns, skill_ids=ordered)
     if responses.n_rows == 0:
         raise EvidenceError("the response data has no rows to fit", value=0)
     ids = responses.skill_ids
@@ -214,7 +220,7 @@ def fit_bkt(
             low, high = _INIT[name]
             lo, hi = limits[name]
             params[name] = np.clip(generator.uniform(low, high, size=(R, n_skills)), lo, hi)
-    params["slip"] = np.minimum(params["slip"], 1.0 - _EPS - params["guess"])
+    _keep_guess_plus_slip_below_one(params, fixed_values)
 
     fit = _EM(seq, R, n_skills)
     log_lik = fit.log_likelihood(params)
@@ -259,6 +265,15 @@ def fit_bkt(
         converged=~active[pick] & observed,
         n_observations=fit.n_answers,
     )
+
+
+def _keep_guess_plus_slip_below_one(params: dict[str, Float], fixed: Mapping[str, Any]) -> None:
+    """Keep free guess and slip inside (eps, 1 - eps) with guess + slip <= 1 - eps, in place."""
+    if "guess" not in fixed:
+        ceiling = 1.0 - _EPS - (params["slip"] if "slip" in fixed else _EPS)
+        params["guess"] = np.clip(params["guess"], _EPS, np.maximum(ceiling, _EPS))
+    if "slip" not in fixed:
+        params["slip"] = np.clip(params["slip"], _EPS, np.maximum(1.0 - _EPS - params["guess"], _EPS))
 
 
 class _EM:
@@ -326,10 +341,7 @@ class _EM:
             denominator = np.broadcast_to(denominator, params[name].shape)
             value = np.divide(numerator, denominator, out=params[name].copy(), where=denominator > 1e-12)
             out[name] = np.clip(value, *limits[name])
-        if "slip" not in fixed:
-            out["slip"] = np.minimum(out["slip"], 1.0 - _EPS - out["guess"])
-        elif "guess" not in fixed:
-            out["guess"] = np.minimum(out["guess"], 1.0 - _EPS - out["slip"])
+        _keep_guess_plus_slip_below_one(out, fixed)
         return out
 
 

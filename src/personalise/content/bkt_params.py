@@ -28,12 +28,36 @@ def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
     return tuple(value)
 
 
-def _values(value: Any) -> Float:
-    array = np.array(value, dtype=np.float64, copy=True)
-    if array.ndim == 0:
-        array = array.reshape(1)
+def _values(value: Any, name: str = "parameter") -> Float:
+    """A read-only float64 copy (0-d for a scalar, broadcast to every skill after init)."""
+    if isinstance(value, (str, bytes)):
+        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value)
+    try:
+        array = np.array(value, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value) from None
     array.flags.writeable = False
     return array
+
+
+def _prior(value: Any) -> Float:
+    return _values(value, "prior")
+
+
+def _learn(value: Any) -> Float:
+    return _values(value, "learn")
+
+
+def _guess(value: Any) -> Float:
+    return _values(value, "guess")
+
+
+def _slip(value: Any) -> Float:
+    return _values(value, "slip")
+
+
+def _forget(value: Any) -> Float:
+    return _values(value, "forget")
 
 
 def skill_ids_of(skills: CompiledGraph | Sequence[Hashable]) -> tuple[Hashable, ...]:
@@ -83,11 +107,11 @@ class BKTParams:
     """
 
     skill_ids: tuple[Hashable, ...] = attrs.field(converter=_ids)
-    prior: Float = attrs.field(converter=_values, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
-    learn: Float = attrs.field(converter=_values, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
-    guess: Float = attrs.field(converter=_values, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
-    slip: Float = attrs.field(converter=_values, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
-    forget: Float = attrs.field(converter=_values, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
+    prior: Float = attrs.field(converter=_prior, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
+    learn: Float = attrs.field(converter=_learn, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
+    guess: Float = attrs.field(converter=_guess, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
+    slip: Float = attrs.field(converter=_slip, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
+    forget: Float = attrs.field(converter=_forget, eq=attrs.cmp_using(eq=np.array_equal), hash=False)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.skill_ids)
@@ -97,8 +121,8 @@ class BKTParams:
             raise InvalidParameterError(f"skill ids must be unique; {duplicate!r} appears twice", value=duplicate)
         for name in PARAMETERS:
             values = getattr(self, name)
-            if values.size == 1 and n != 1:
-                object.__setattr__(self, name, _values(np.full(n, values[0])))
+            if values.ndim == 0:  # a scalar applies to every skill
+                object.__setattr__(self, name, _values(np.full(n, float(values))))
                 values = getattr(self, name)
             if values.shape != (n,):
                 raise ShapeError(f"{name} must have one value per skill ({n}); got shape {values.shape}", value=values.shape)

@@ -26,7 +26,7 @@ upcast or written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -36,12 +36,14 @@ from numpy.typing import NDArray
 from personalise import _kernels as K
 from personalise._validation import (
     check_int,
-    check_learner_ids,
     check_mastery,
     check_probability_block,
     check_threshold,
 )
 from personalise.exceptions import InvalidParameterError
+from personalise.content import ranking as R
+from personalise.content.bkt_params import BKTParams
+from personalise.content.recommendations import Recommendations
 from personalise.graph import CompiledGraph
 
 __all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]
@@ -125,22 +127,32 @@ def _layout(graph: CompiledGraph) -> _Layout:
     return _Layout(n, n_cols, width, tail_words, position, pred_starts, pred_positions, succ_starts, succ_positions)
 
 
+FlagMaker = Callable[[NDArray[Any], BoolArray], None]
+
+
 def _mastered_columns(
-    mastery: NDArray[Any], threshold: float, layout: _Layout
-) -> Iterator[tuple[int, int, K.U64]]:
-    """Yield ``(start, stop, mastered column words)`` for each block of learners.
+    mastery: NDArray[Any], threshold: float, layout: _Layout, extra: FlagMaker | None = None
+) -> Iterator[tuple[int, int, K.U64, K.U64 | None]]:
+    """Yield ``(start, stop, mastered column words, extra column words)`` per block of learners.
 
     Each block is checked, thresholded and packed :data:`_CHECK_ROWS` rows at a
-    time, so the rows stay in cache between the three passes. The column words
-    are a view of a buffer that the next block reuses.
+    time, so the rows stay in cache between the passes. ``extra`` fills a
+    second flag matrix (``out[:rows, :n_skills]``) from the same rows; it is
+    packed the same way (None when not given). The column words are views of
+    buffers that the next block reuses.
     """
     n_learners, n_skills = mastery.shape
     limit = mastery.dtype.type(threshold)
     sub_rows = min(_CHECK_ROWS, BLOCK_ROWS, K.round_up(n_learners, 64))
-    flags = np.zeros((sub_rows, layout.width), dtype=bool)
+    block_rows = min(BLOCK_ROWS, K.round_up(n_learners, 64))
+    n_sets = 1 if extra is None else 2
+    flags = np.zeros((n_sets, sub_rows, layout.width), dtype=bool)
     if n_skills < layout.width:
-        flags[:, n_skills] = True  # the always-mastered padding column
-    octets = np.empty((min(BLOCK_ROWS, K.round_up(n_learners, 64)) // 8, layout.n_cols // 8), dtype=np.uint64)
+        flags[:, :, n_skills] = True  # the always-mastered padding column
+    octets = np.empty((n_sets, block_rows // 8, layout.n_cols // 8), dtype=np.uint64)
+    makers: list[FlagMaker] = [lambda part, out: K.threshold_into(part, limit, out)]
+    if extra is not None:
+        makers.append(extra)
     n_words = layout.width // 8
     for start in range(0, n_learners, BLOCK_ROWS):
         block = mastery[start : start + BLOCK_ROWS]
@@ -150,13 +162,17 @@ def _mastered_columns(
             part = block[sub : sub + sub_rows]
             n_part = part.shape[0]
             check_probability_block(part, start + sub)
-            K.threshold_into(part, limit, flags)
-            if n_part < sub_rows:
-                flags[n_part:, :n_skills] = False
-            K.flags_to_octets(flags, octets[sub // 8 : (sub + sub_rows) // 8, :n_words])
-        block_octets = octets[: padded // 8]
-        block_octets[:, n_words:] = layout.tail
-        yield start, start + n_block, K.octets_to_columns(block_octets)
+            for index, make in enumerate(makers):
+                make(part, flags[index])
+                if n_part < sub_rows:
+                    flags[index, n_part:, :n_skills] = False
+                K.flags_to_octets(flags[index], octets[index, sub // 8 : (sub + sub_rows) // 8, :n_words])
+        columns = []
+        for index in range(n_sets):
+            block_octets = octets[index, : padded // 8]
+            block_octets[:, n_words:] = layout.tail
+            columns.append(K.octets_to_columns(block_octets))
+        yield start, start + n_block, columns[0], (columns[1] if extra is not None else None)
 
 
 def _ready_columns(mastered: K.U64, layout: _Layout) -> K.U64:
@@ -176,22 +192,28 @@ def _flag_matrix(
     array, limit, layout = _prepare(graph, mastery, threshold)
     out = np.zeros(array.shape, dtype=bool)
     gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
-    for start, stop, mastered in _mastered_columns(array, limit, layout):
+    for start, stop, mastered, _ in _mastered_columns(array, limit, layout):
         chosen = np.take(select(mastered, layout), gather, axis=1)
         out[start:stop] = K.columns_to_flags(chosen)[: stop - start, : layout.n_skills]
     return out
 
 
-def _gather_order(layout: _Layout, order: IntArray) -> IntArray:
-    """Column-word positions that lay the columns ``order`` out for :func:`K.columns_to_flags`.
+def _gather_order(layout: _Layout, order: IntArray, n_sets: int = 1) -> IntArray:
+    """Column-word positions that lay out ``n_sets`` stacked candidate sets, each in ``order``.
 
-    ``order`` is padded to whole words with the never-ready column ``n_skills + 1``.
+    The candidate sets are stacked side by side (set ``i`` at columns
+    ``i * n_cols`` onwards). Each set's copy of ``order`` is padded to whole
+    words with the never-ready column ``n_skills + 1``, so order position
+    ``P`` is set ``P // width`` and skill ``order[P % width]``, where
+    ``width`` is the padded length. The result feeds :func:`K.columns_to_rows`
+    or :func:`K.columns_to_flags`.
     """
-    length = K.round_up(max(order.size, 1), 64)
-    padded = np.full(length, layout.n_skills + 1, dtype=np.intp)
+    width = K.round_up(max(order.size, 1), 64)
+    padded = np.full(width, layout.n_skills + 1, dtype=np.intp)
     padded[: order.size] = order
-    gather = np.empty(length, dtype=np.intp)
-    gather[K.positions(length)] = layout.position[padded]
+    source = (np.arange(n_sets)[:, None] * layout.n_cols + layout.position[padded][None, :]).reshape(-1)
+    gather = np.empty(n_sets * width, dtype=np.intp)
+    gather[K.positions(n_sets * width)] = source
     return gather
 
 
@@ -352,16 +374,34 @@ def recommend_next(
     k: int = 3,
     threshold: float = 0.95,
     goals: Any = None,
+    params: BKTParams | None = None,
+    target_success: tuple[float, float] = (0.70, 0.85),
+    elapsed_days: Any = None,
+    half_life_days: Any = None,
+    recall_threshold: float = 0.9,
+    max_reviews: int = 1,
 ) -> Recommendations:
     """Rank the ready skills of every learner and return the top ``k``.
 
-    Only ready skills are recommended (see :func:`readiness`). Without goals,
-    they rank by how many later skills they unlock (``compiled.n_descendants``,
-    the score), ties broken by lower column index. With goals, only ready
-    skills that lead to a goal (the goal itself or one of its prerequisites,
-    directly or not) are recommended, nearest first: the score is minus the
-    number of prerequisite steps to the nearest goal, ties broken by
-    descendants and then column index.
+    Only ready skills are recommended as new learning (see :func:`readiness`).
+    Without goals, they rank by how many later skills they unlock
+    (``compiled.n_descendants``, the score), ties broken by lower column
+    index. With goals, only ready skills that lead to a goal (the goal itself
+    or one of its prerequisites, directly or not) are recommended, nearest
+    first: the score is minus the number of prerequisite steps to the nearest
+    goal, ties broken by descendants and then column index.
+
+    Two optional terms use a learner model (see :mod:`personalise.content.ranking`):
+
+    * with ``params``, ready skills whose predicted success
+      ``guess + mastery * (1 - slip - guess)`` lies inside ``target_success``
+      come before the other ready skills (each group in the order above);
+    * with ``elapsed_days``, up to ``max_reviews`` mastered skills whose
+      recall ``2 ** (-elapsed_days / half_life_days)`` has fallen below
+      ``recall_threshold`` come first, most decayed first (a short review
+      before new material); their score is 1 - recall.
+
+    ``Recommendations.terms`` says which term put each skill in its place.
 
     Parameters
     ----------
@@ -378,6 +418,21 @@ def recommend_next(
         A skill id or a ``set``/``frozenset`` of skill ids shared by every
         learner, or a list, tuple or array with one entry per learner, each a
         skill id, a set of skill ids, or None (no goal for that learner).
+    params : BKTParams, optional
+        Learner-model parameters for the graph's skills (any order), used to
+        predict success on each ready skill.
+    target_success : (float, float), default (0.70, 0.85)
+        The band of predicted success that counts as desirable difficulty.
+    elapsed_days : array_like, shape (n_learners, n_skills), optional
+        Days since each skill was last practised (NaN: unknown, never
+        reviewed). Turns on review of prior learning.
+    half_life_days : float or array_like, optional
+        Recall half-life in days: one number, one per skill, or one per
+        learner and skill. Required with ``elapsed_days``.
+    recall_threshold : float, default 0.9
+        A mastered skill is due for review when its recall falls below this.
+    max_reviews : int, default 1
+        Review items per learner and call (the daily cap); 0 turns review off.
 
     Returns
     -------
@@ -393,11 +448,11 @@ def recommend_next(
         On NaN or out-of-range mastery, ``threshold`` outside (0, 1], ``k``
         not an integer >= 1, or per-learner goals of the wrong length.
     UnknownSkillError
-        If a goal is not a skill of the graph.
+        If a goal is not a skill of the graph, or ``params`` lacks a skill.
 
     See Also
     --------
-    readiness, inner_fringe
+    readiness, inner_fringe, fit_bkt
 
     Notes
     -----
@@ -428,6 +483,8 @@ def recommend_next(
     array, limit, layout = _prepare(compiled, mastery, threshold)
     k = check_int(k, "k", minimum=1)
     n_learners, n_skills = array.shape
+    band = R.check_success_band(compiled, params, target_success)
+    review = R.check_review(elapsed_days, half_life_days, recall_threshold, max_reviews, array.shape)
     goal_sets, goal_index = _goal_keys(compiled, goals, n_learners)
     descendants = compiled.n_descendants
     base_order = np.lexsort((np.arange(n_skills), -descendants)).astype(np.intp)
@@ -441,29 +498,56 @@ def recommend_next(
         order = eligible[np.argsort(steps[eligible], kind="stable")]
         plans.append((code, order))
 
-    # Positions past the end of an order (and -1 padding) map to -1.
-    gathers = [(code, np.append(order, -1), _gather_order(layout, order)) for code, order in plans]
+    n_sets = 1 if band is None else 2  # candidate sets in priority: [in band, outside band]
+    # order position P -> skill: lookup[P % width]; -1 (padding) reads the appended -1.
+    gathers = []
+    for code, order in plans:
+        width = K.round_up(max(order.size, 1), 64)
+        lookup = np.full(width + 1, -1, dtype=np.intp)
+        lookup[: order.size] = order
+        gathers.append((code, lookup, width, _gather_order(layout, order, n_sets)))
     indices = np.full((n_learners, k), -1, dtype=np.intp)
-    for start, stop, mastered in _mastered_columns(array, limit, layout):
+    terms = np.full((n_learners, k), R.UNLOCKS, dtype=np.int8)
+    recall = np.full((n_learners, k), np.nan)
+    extra = None if band is None else band.fill_flags
+    for start, stop, mastered, in_band in _mastered_columns(array, limit, layout, extra):
         ready = _ready_columns(mastered, layout)
+        candidates = ready if in_band is None else np.concatenate([ready & in_band, ready & ~in_band], axis=1)
         block_goals = goal_index[start:stop]
-        for code, lookup, gather in gathers:
-            rows = K.columns_to_rows(np.take(ready, gather, axis=1))
-            if len(gathers) == 1:
-                indices[start:stop] = lookup.take(K.first_set_bits(rows[: stop - start], k))
+        for code, lookup, width, gather in gathers:
+            rows = K.columns_to_rows(np.take(candidates, gather, axis=1))
+            members = np.arange(stop - start) if len(gathers) == 1 else np.flatnonzero(block_goals == code)
+            if not members.size:
                 continue
-            members = np.flatnonzero(block_goals == code)
-            if members.size:
-                indices[start + members] = lookup.take(K.first_set_bits(rows[members], k))
+            positions = K.first_set_bits(rows[members] if len(gathers) > 1 else rows[: stop - start], k)
+            chosen = lookup.take(np.where(positions >= 0, positions % width, width))
+            if band is not None:
+                terms[start + members] = np.where(positions < width, R.IN_BAND, R.OUT_OF_BAND)
+            elif code >= 0:
+                terms[start + members] = R.GOAL
+            indices[start + members] = chosen
+        if review is not None and review.max_reviews:
+            due, due_recall = review.choose(array[start:stop] >= array.dtype.type(limit), start, stop)
+            _put_reviews_first(indices[start:stop], terms[start:stop], recall[start:stop], due, due_recall)
 
+    valid = indices >= 0
+    is_review = terms == R.REVIEW
+    new = valid & ~is_review
     # Padding (-1) reads the extra last entry: NaN scores, -1 steps; empty graphs work too.
     scores = np.append(descendants.astype(np.float64), np.nan).take(indices)
     steps_to_goal = np.full((n_learners, k), -1, dtype=np.intp)
     if goal_sets:
-        has_goal = (goal_index >= 0)[:, None] & (indices >= 0)
+        has_goal = (goal_index >= 0)[:, None] & new
         table = np.pad(steps_table, ((0, 0), (0, 1)), constant_values=-1)
         steps_to_goal = np.where(has_goal, table[np.maximum(goal_index, 0)[:, None], indices], -1)
         scores = np.where(has_goal, -steps_to_goal.astype(np.float64), scores)
+    scores = np.where(is_review, 1.0 - recall, scores)
+    terms[~valid] = R.UNLOCKS
+    predicted = np.full((n_learners, k), np.nan)
+    if band is not None:
+        rows_index = np.nonzero(valid)
+        skills = indices[rows_index]
+        predicted[rows_index] = band.guess[skills] + array[rows_index[0], skills] * band.rise[skills]
     return Recommendations(
         graph=compiled,
         indices=indices,
@@ -472,201 +556,22 @@ def recommend_next(
         goal_index=goal_index,
         goal_sets=[tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets],
         threshold=limit,
+        terms=terms,
+        predicted_success=predicted,
+        recall=recall,
+        target_success=None if band is None else (band.low, band.high),
     )
 
 
-def _frozen(dtype: Any) -> Any:
-    def convert(value: Any) -> NDArray[Any]:
-        array = np.array(value, dtype=dtype, copy=True)
-        array.flags.writeable = False
-        return array
-
-    return attrs.field(
-        converter=convert,
-        eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)),
-        hash=False,
-        repr=False,
-    )
-
-
-def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
-    return tuple(tuple(goal) for goal in value)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-@attrs.frozen(repr=False)
-class Recommendations:
-    """The next skills recommended for each learner, best first.
-
-    Returned by :func:`recommend_next`; not usually built by hand.
-
-    Parameters
-    ----------
-    graph : CompiledGraph
-        The graph the column indices refer to.
-    indices : ndarray of intp, shape (n_learners, k)
-        Column indices of the recommended skills, best first, padded with -1.
-    scores : ndarray of float64, shape (n_learners, k)
-        The ranking score of each recommendation (NaN for padding): the number
-        of later skills it unlocks, or, for learners with a goal, minus the
-        number of prerequisite steps to the nearest goal.
-    steps_to_goal : ndarray of intp, shape (n_learners, k)
-        Prerequisite steps from each recommendation to the learner's nearest
-        goal (0: the goal itself), -1 without a goal or for padding.
-    goal_index : ndarray of intp, shape (n_learners,)
-        Index into ``goal_sets`` of each learner's goal, -1 for none.
-    goal_sets : tuple of tuple of hashable
-        The distinct goal sets, as skill ids.
-    threshold : float
-        The mastery threshold used.
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> g = pl.compile_graph([("count", "add")])
-    >>> recs = pl.recommend_next(g, np.array([[0.2, 0.0], [1.0, 0.5]]), k=1)
-    >>> recs
-    Recommendations(n_learners=2, k=1, threshold=0.95)
-    >>> recs.skills()
-    (('count',), ('add',))
-    >>> recs.to_records(["ann", "bo"])[1]["skill_id"]
-    'add'
-    """
-
-    graph: CompiledGraph = attrs.field(repr=False)
-    indices: IntArray = _frozen(np.intp)
-    scores: NDArray[np.float64] = _frozen(np.float64)
-    steps_to_goal: IntArray = _frozen(np.intp)
-    goal_index: IntArray = _frozen(np.intp)
-    goal_sets: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_goal_tuple, repr=False)
-    threshold: float = 0.95
-
-    def __repr__(self) -> str:
-        return f"Recommendations(n_learners={self.n_learners}, k={self.k}, threshold={self.threshold})"
-
-    @property
-    def n_learners(self) -> int:
-        """Number of learners (rows)."""
-        return int(self.indices.shape[0])
-
-    @property
-    def k(self) -> int:
-        """Recommendations per learner (columns, including padding)."""
-        return int(self.indices.shape[1])
-
-    def skills(self) -> tuple[tuple[Hashable, ...], ...]:
-        """The recommended skill ids per learner, best first, without padding.
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> g = pl.compile_graph([("a", "b")])
-        >>> pl.recommend_next(g, np.array([[1.0, 0.0]])).skills()
-        (('b',),)
-        """
-        ids = self.graph.skill_ids
-        return tuple(tuple(ids[j] for j in row if j >= 0) for row in self.indices.tolist())
-
-    def _reason(self, learner: int, rank: int) -> str:
-        graph = self.graph
-        j = int(self.indices[learner, rank])
-        prereqs = graph.pred_indices[graph.pred_indptr[j] : graph.pred_indptr[j + 1]]
-        if prereqs.size == 0:
-            base = "ready: no prerequisites"
-        else:
-            names = ", ".join(repr(graph.skill_ids[i]) for i in prereqs[:3])
-            more = ", ..." if prereqs.size > 3 else ""
-            every = "all " if prereqs.size > 1 else ""
-            base = f"ready: {every}{_plural(int(prereqs.size), 'prerequisite')} mastered ({names}{more})"
-        goal = int(self.goal_index[learner])
-        if goal < 0:
-            return f"{base}; unlocks {_plural(int(graph.n_descendants[j]), 'later skill')}"
-        goal_ids = self.goal_sets[goal]
-        target = repr(goal_ids[0]) if len(goal_ids) == 1 else "one of " + ", ".join(map(repr, goal_ids))
-        steps = int(self.steps_to_goal[learner, rank])
-        if steps == 0:
-            return f"{base}; it is the goal {target}"
-        return f"{base}; leads to goal {target} in {_plural(steps, 'step')}"
-
-    @property
-    def reasons(self) -> tuple[tuple[str, ...], ...]:
-        """Why each skill was recommended, one string per recommendation (built on access).
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> g = pl.compile_graph([("a", "b")])
-        >>> pl.recommend_next(g, np.array([[0.0, 0.0]])).reasons
-        (('ready: no prerequisites; unlocks 1 later skill',),)
-        """
-        return tuple(
-            tuple(self._reason(i, r) for r in range(self.k) if self.indices[i, r] >= 0)
-            for i in range(self.n_learners)
-        )
-
-    def to_records(self, learner_ids: Iterable[Hashable] | None = None) -> list[dict[str, Any]]:
-        """One dict per recommendation: learner id, rank (1 = best), skill id, score, reason.
-
-        Parameters
-        ----------
-        learner_ids : sequence of hashable, optional
-            One unique id per learner (row); row numbers when omitted.
-
-        Raises
-        ------
-        InvalidParameterError
-            If ``learner_ids`` repeats an id.
-        ShapeError
-            If ``learner_ids`` does not have one id per learner.
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> g = pl.compile_graph([("a", "b")])
-        >>> pl.recommend_next(g, np.array([[1.0, 0.0]])).to_records(["ann"])
-        [{'learner_id': 'ann', 'rank': 1, 'skill_id': 'b', 'skill_index': 1, 'score': 0.0, 'steps_to_goal': None, 'reason': "ready: 1 prerequisite mastered ('a'); unlocks 0 later skills"}]
-        """
-        ids = check_learner_ids(learner_ids, self.n_learners)
-        records: list[dict[str, Any]] = []
-        skill_ids = self.graph.skill_ids
-        for i, learner in enumerate(ids):
-            for rank in range(self.k):
-                j = int(self.indices[i, rank])
-                if j < 0:
-                    break
-                steps = int(self.steps_to_goal[i, rank])
-                records.append(
-                    {
-                        "learner_id": learner,
-                        "rank": rank + 1,
-                        "skill_id": skill_ids[j],
-                        "skill_index": j,
-                        "score": float(self.scores[i, rank]),
-                        "steps_to_goal": steps if steps >= 0 else None,
-                        "reason": self._reason(i, rank),
-                    }
-                )
-        return records
-
-    def to_frame(self, learner_ids: Iterable[Hashable] | None = None) -> Any:
-        """The records of :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> g = pl.compile_graph([("a", "b")])
-        >>> pl.recommend_next(g, np.array([[1.0, 0.0], [0.0, 0.0]])).to_frame(["ann", "bo"])[
-        ...     ["learner_id", "rank", "skill_id"]]
-          learner_id  rank skill_id
-        0        ann     1        b
-        1         bo     1        a
-        """
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - exercised only without pandas
-            raise ImportError("Recommendations.to_frame needs pandas: pip install 'personalise[pandas]'") from None
-        columns = ["learner_id", "rank", "skill_id", "skill_index", "score", "steps_to_goal", "reason"]
-        return pd.DataFrame.from_records(self.to_records(learner_ids), columns=columns)
+def _put_reviews_first(
+    indices: IntArray, terms: NDArray[np.int8], recall: NDArray[np.float64], due: IntArray, due_recall: NDArray[np.float64]
+) -> None:
+    """In place: each row becomes its due reviews, then its new skills, cut to ``k``."""
+    n, k = indices.shape
+    merged = np.concatenate([due, indices], axis=1)
+    merged_terms = np.concatenate([np.full(due.shape, R.REVIEW, dtype=np.int8), terms], axis=1)
+    merged_recall = np.concatenate([due_recall, np.full(indices.shape, np.nan)], axis=1)
+    keep = np.argsort(merged < 0, axis=1, kind="stable")[:, :k]  # valid entries first, order kept
+    indices[...] = np.take_along_axis(merged, keep, axis=1)
+    terms[...] = np.take_along_axis(merged_terms, keep, axis=1)
+    recall[...] = np.take_along_axis(merged_recall, keep, axis=1)

@@ -1,0 +1,286 @@
+"""The :class:`Recommendations` value object returned by :func:`~personalise.recommend_next`."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise._validation import check_learner_ids
+from personalise.content.ranking import TERMS
+from personalise.exceptions import ShapeError
+from personalise.graph import CompiledGraph
+
+TERM_CODES = {name: code for code, name in enumerate(TERMS)}
+
+__all__ = ["TERMS", "Recommendations"]
+
+IntArray = NDArray[np.intp]
+
+
+def _frozen(dtype: Any, **options: Any) -> Any:
+    def convert(value: Any) -> NDArray[Any]:
+        array = np.array(() if value is None else value, dtype=dtype, copy=True)
+        array.flags.writeable = False
+        return array
+
+    return attrs.field(
+        **options,
+        converter=convert,
+        eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)),
+        hash=False,
+        repr=False,
+    )
+
+
+def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
+    return tuple(tuple(goal) for goal in value)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@attrs.frozen(repr=False)
+class Recommendations:
+    """The next skills recommended for each learner, best first.
+
+    Returned by :func:`recommend_next`; not usually built by hand.
+
+    Parameters
+    ----------
+    graph : CompiledGraph
+        The graph the column indices refer to.
+    indices : ndarray of intp, shape (n_learners, k)
+        Column indices of the recommended skills, best first, padded with -1.
+    scores : ndarray of float64, shape (n_learners, k)
+        The ranking score of each recommendation (NaN for padding): the number
+        of later skills it unlocks, or, for learners with a goal, minus the
+        number of prerequisite steps to the nearest goal.
+    steps_to_goal : ndarray of intp, shape (n_learners, k)
+        Prerequisite steps from each recommendation to the learner's nearest
+        goal (0: the goal itself), -1 without a goal or for padding.
+    goal_index : ndarray of intp, shape (n_learners,)
+        Index into ``goal_sets`` of each learner's goal, -1 for none.
+    goal_sets : tuple of tuple of hashable
+        The distinct goal sets, as skill ids.
+    threshold : float
+        The mastery threshold used.
+    terms : ndarray of int8, shape (n_learners, k), optional
+        Which ranking term put each recommendation in its place, as a code
+        into :data:`TERMS`: ``"unlocks"`` (ready, ranked by what it unlocks),
+        ``"goal"`` (ready, on the way to a goal), ``"target success"`` /
+        ``"outside target success"`` (ready, predicted success inside or
+        outside the target band) or ``"review"`` (mastered, recall decayed).
+        For review items the score is 1 - recall.
+    predicted_success : ndarray of float64, shape (n_learners, k), optional
+        Predicted P(correct) of each recommendation when learner-model
+        parameters were given, else NaN.
+    recall : ndarray of float64, shape (n_learners, k), optional
+        Estimated recall of review items, NaN for the others.
+    target_success : (float, float) or None
+        The target band of predicted success, when one was used.
+
+    Examples
+    --------
+    >>> import numpy as np, personalise as pl
+    >>> g = pl.compile_graph([("count", "add")])
+    >>> recs = pl.recommend_next(g, np.array([[0.2, 0.0], [1.0, 0.5]]), k=1)
+    >>> recs
+    Recommendations(n_learners=2, k=1, threshold=0.95)
+    >>> recs.skills()
+    (('count',), ('add',))
+    >>> recs.to_records(["ann", "bo"])[1]["skill_id"]
+    'add'
+    """
+
+    graph: CompiledGraph = attrs.field(repr=False)
+    indices: IntArray = _frozen(np.intp)
+    scores: NDArray[np.float64] = _frozen(np.float64)
+    steps_to_goal: IntArray = _frozen(np.intp)
+    goal_index: IntArray = _frozen(np.intp)
+    goal_sets: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_goal_tuple, repr=False)
+    threshold: float = 0.95
+    terms: NDArray[np.int8] = _frozen(np.int8, default=None)
+    predicted_success: NDArray[np.float64] = _frozen(np.float64, default=None)
+    recall: NDArray[np.float64] = _frozen(np.float64, default=None)
+    target_success: tuple[float, float] | None = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        shape = self.indices.shape
+        if self.scores.shape != shape or self.steps_to_goal.shape != shape:
+            raise ShapeError(f"scores and steps_to_goal must have the shape of indices {shape}", value=shape)
+        for name, fill in (("terms", 0), ("predicted_success", np.nan), ("recall", np.nan)):
+            value = getattr(self, name)
+            if value.shape == (0,) and shape != (0,):  # not given: the documented default
+                default = np.full(shape, fill, dtype=value.dtype)
+                default.flags.writeable = False
+                object.__setattr__(self, name, default)
+            elif value.shape != shape:
+                raise ShapeError(f"{name} must have the shape of indices {shape}; got {value.shape}", value=value.shape)
+
+    def __repr__(self) -> str:
+        return f"Recommendations(n_learners={self.n_learners}, k={self.k}, threshold={self.threshold})"
+
+    @property
+    def n_learners(self) -> int:
+        """Number of learners (rows)."""
+        return int(self.indices.shape[0])
+
+    @property
+    def k(self) -> int:
+        """Recommendations per learner (columns, including padding)."""
+        return int(self.indices.shape[1])
+
+    def skills(self) -> tuple[tuple[Hashable, ...], ...]:
+        """The recommended skill ids per learner, best first, without padding.
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("a", "b")])
+        >>> pl.recommend_next(g, np.array([[1.0, 0.0]])).skills()
+        (('b',),)
+        """
+        ids = self.graph.skill_ids
+        return tuple(tuple(ids[j] for j in row if j >= 0) for row in self.indices.tolist())
+
+    def _reason(self, learner: int, rank: int) -> str:
+        graph = self.graph
+        j = int(self.indices[learner, rank])
+        term = int(self.terms[learner, rank])
+        if term == TERM_CODES["review"]:
+            recall = float(self.recall[learner, rank])
+            return f"review: mastered, but estimated recall has fallen to {recall:.2f}"
+        prereqs = graph.pred_indices[graph.pred_indptr[j] : graph.pred_indptr[j + 1]]
+        if prereqs.size == 0:
+            base = "ready: no prerequisites"
+        else:
+            names = ", ".join(repr(graph.skill_ids[i]) for i in prereqs[:3])
+            more = ", ..." if prereqs.size > 3 else ""
+            every = "all " if prereqs.size > 1 else ""
+            base = f"ready: {every}{_plural(int(prereqs.size), 'prerequisite')} mastered ({names}{more})"
+        parts = [base]
+        if term in (TERM_CODES["target success"], TERM_CODES["outside target success"]) and self.target_success:
+            low, high = self.target_success
+            where = "inside" if term == TERM_CODES["target success"] else "outside"
+            success = float(self.predicted_success[learner, rank])
+            parts.append(f"predicted success {success:.2f}, {where} the target {low:.2f}-{high:.2f}")
+        goal = int(self.goal_index[learner])
+        if goal < 0:
+            parts.append(f"unlocks {_plural(int(graph.n_descendants[j]), 'later skill')}")
+            return "; ".join(parts)
+        goal_ids = self.goal_sets[goal]
+        target = repr(goal_ids[0]) if len(goal_ids) == 1 else "one of " + ", ".join(map(repr, goal_ids))
+        steps = int(self.steps_to_goal[learner, rank])
+        parts.append(f"it is the goal {target}" if steps == 0 else f"leads to goal {target} in {_plural(steps, 'step')}")
+        return "; ".join(parts)
+
+    @property
+    def term_names(self) -> tuple[tuple[str, ...], ...]:
+        """The name of the ranking term behind each recommendation (see :data:`TERMS`), without padding.
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("a", "b")])
+        >>> pl.recommend_next(g, np.array([[1.0, 0.0]])).term_names
+        (('unlocks',),)
+        """
+        return tuple(
+            tuple(TERMS[int(t)] for t, j in zip(terms, row) if j >= 0)
+            for terms, row in zip(self.terms.tolist(), self.indices.tolist())
+        )
+
+    @property
+    def reasons(self) -> tuple[tuple[str, ...], ...]:
+        """Why each skill was recommended, one string per recommendation (built on access).
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("a", "b")])
+        >>> pl.recommend_next(g, np.array([[0.0, 0.0]])).reasons
+        (('ready: no prerequisites; unlocks 1 later skill',),)
+        """
+        return tuple(
+            tuple(self._reason(i, r) for r in range(self.k) if self.indices[i, r] >= 0)
+            for i in range(self.n_learners)
+        )
+
+    def to_records(self, learner_ids: Iterable[Hashable] | None = None) -> list[dict[str, Any]]:
+        """One dict per recommendation: learner id, rank (1 = best), skill id, score, reason.
+
+        Parameters
+        ----------
+        learner_ids : sequence of hashable, optional
+            One unique id per learner (row); row numbers when omitted.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``learner_ids`` repeats an id.
+        ShapeError
+            If ``learner_ids`` does not have one id per learner.
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("a", "b")])
+        >>> pl.recommend_next(g, np.array([[1.0, 0.0]])).to_records(["ann"])  # doctest: +NORMALIZE_WHITESPACE
+        [{'learner_id': 'ann', 'rank': 1, 'skill_id': 'b', 'skill_index': 1, 'term': 'unlocks',
+          'score': 0.0, 'steps_to_goal': None, 'predicted_success': None, 'recall': None,
+          'reason': "ready: 1 prerequisite mastered ('a'); unlocks 0 later skills"}]
+        """
+        ids = check_learner_ids(learner_ids, self.n_learners)
+        records: list[dict[str, Any]] = []
+        skill_ids = self.graph.skill_ids
+        for i, learner in enumerate(ids):
+            for rank in range(self.k):
+                j = int(self.indices[i, rank])
+                if j < 0:
+                    break
+                steps = int(self.steps_to_goal[i, rank])
+                success = float(self.predicted_success[i, rank])
+                recall = float(self.recall[i, rank])
+                records.append(
+                    {
+                        "learner_id": learner,
+                        "rank": rank + 1,
+                        "skill_id": skill_ids[j],
+                        "skill_index": j,
+                        "term": TERMS[int(self.terms[i, rank])],
+                        "score": float(self.scores[i, rank]),
+                        "steps_to_goal": steps if steps >= 0 else None,
+                        "predicted_success": None if success != success else success,
+                        "recall": None if recall != recall else recall,
+                        "reason": self._reason(i, rank),
+                    }
+                )
+        return records
+
+    def to_frame(self, learner_ids: Iterable[Hashable] | None = None) -> Any:
+        """The records of :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("a", "b")])
+        >>> pl.recommend_next(g, np.array([[1.0, 0.0], [0.0, 0.0]])).to_frame(["ann", "bo"])[
+        ...     ["learner_id", "rank", "skill_id"]]
+          learner_id  rank skill_id
+        0        ann     1        b
+        1         bo     1        a
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - exercised only without pandas
+            raise ImportError("Recommendations.to_frame needs pandas: pip install 'personalise[pandas]'") from None
+        columns = [
+            "learner_id", "rank", "skill_id", "skill_index", "term", "score",
+            "steps_to_goal", "predicted_success", "recall", "reason",
+        ]
+        return pd.DataFrame.from_records(self.to_records(learner_ids), columns=columns)
