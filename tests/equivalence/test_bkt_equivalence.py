@@ -375,9 +375,7 @@ def em_cases(draw: st.DrawFn) -> tuple[Any, ...]:
     return data, forgets, fixed, bounds, k, draw(st.integers(0, 2**32 - 1))
 
 
-@examples(40)
-@given(case=em_cases())
-def test_one_em_iteration_matches_reference(case: tuple[Any, ...]) -> None:
+def check_one_em_step(case: tuple[Any, ...]) -> None:
     """``fit_bkt(max_iter=k + 1)`` equals one reference Baum-Welch step applied to ``fit_bkt(max_iter=k)``.
 
     Same ``rng``, one restart and ``tol=0``: both fits start from the same
@@ -408,6 +406,12 @@ def test_one_em_iteration_matches_reference(case: tuple[Any, ...]) -> None:
             assert got[skill][name] == pytest.approx(expected[name], rel=1e-8, abs=1e-12), (skill, name)
         # and the reported log-likelihood is the reference one at the returned params
         assert after.log_likelihood[j] == pytest.approx(log_likelihood_ref(sequences[skill], got[skill]), rel=1e-9)
+
+
+@examples(60)
+@given(case=em_cases())
+def test_one_em_iteration_matches_reference(case: tuple[Any, ...]) -> None:
+    check_one_em_step(case)
 
 
 # ---------------------------------------------------------------------- evaluate
@@ -601,8 +605,24 @@ def test_predict_and_likelihood_across_chunks(chunk_rows: int, case: tuple[pl.BK
 @pytest.mark.parametrize("chunk_rows", [1, 7, 50])
 @examples(25)
 @given(case=em_cases())
+def test_one_em_iteration_across_chunks(chunk_rows: int, case: tuple[Any, ...]) -> None:
+    with small_chunks(chunk_rows):
+        check_one_em_step(case)
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 50])
+@examples(25)
+@given(case=em_cases())
 def test_em_iterations_do_not_depend_on_chunking(chunk_rows: int, case: tuple[Any, ...]) -> None:
-    """Several EM iterations (convergence skipping included) give the same fit whatever the chunk size."""
+    """Several EM iterations (convergence skipping included) give the same fit whatever the chunk size.
+
+    Chunking changes only the order of floating-point sums. One step agrees to
+    1e-8 relative (above); over several iterations on nearly deterministic
+    data (a parameter driven towards 0 or 1) EM amplifies those last-bit
+    differences by an order of magnitude per iteration before the clip to
+    [1e-6, 1 - 1e-6] absorbs them (seen: 1e-14 -> 1e-8 in six iterations), so
+    the multi-iteration comparison is to 1e-6 absolute.
+    """
     data, forgets, fixed, bounds, k, seed = case
     options = {"n_restarts": 2, "rng": seed, "forgets": forgets, "fixed": fixed, "bounds": bounds, "max_iter": 3 * k}
     with Quiet():
@@ -611,8 +631,8 @@ def test_em_iterations_do_not_depend_on_chunking(chunk_rows: int, case: tuple[An
             chunked = pl.fit_bkt(data, **options)
     np.testing.assert_array_equal(chunked.n_iter, whole.n_iter)
     for name in PARAM_NAMES:
-        np.testing.assert_allclose(getattr(chunked.params, name), getattr(whole.params, name), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(chunked.log_likelihood, whole.log_likelihood, rtol=1e-10)
+        np.testing.assert_allclose(getattr(chunked.params, name), getattr(whole.params, name), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(chunked.log_likelihood, whole.log_likelihood, rtol=1e-9)
 
 
 def test_more_answers_than_one_chunk() -> None:

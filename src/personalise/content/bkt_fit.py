@@ -60,7 +60,7 @@ def _check_fixed(fixed: Mapping[str, Any] | None, forgets: bool, skill_ids: Sequ
             j = int(bad[0])
             raise InvalidParameterError(
                 f"fixed guess and slip are degenerate for skill {skill_ids[j]!r}: guess + slip = "
-                f"{result['guess'][j] + result['slip'][j]!r} >= 1",
+                f"{float(result['guess'][j] + result['slip'][j])!r} >= 1",
                 value=skill_ids[j],
             )
     if not forgets and "forget" not in result:
@@ -281,7 +281,10 @@ class _EM:
 
     def __init__(self, seq: Any, n_restarts: int, n_skills: int) -> None:
         self.seq, self.R, self.S = seq, n_restarts, n_skills
-        self.seq_keys = ((np.arange(n_restarts) * n_skills)[:, None] + seq.skill[None, :]).reshape(-1)
+        # Sums run over sequences in a canonical (skill, learner) order, so the fit does not
+        # depend on how sequences are laid out in chunks, to the last bit.
+        self.canonical = np.lexsort((seq.learner, seq.skill))
+        self.seq_keys = ((np.arange(n_restarts) * n_skills)[:, None] + seq.skill[self.canonical][None, :]).reshape(-1)
 
         def per_skill(weights: Any) -> Float:
             return np.bincount(seq.skill, weights=weights, minlength=n_skills).astype(np.float64)
@@ -307,7 +310,7 @@ class _EM:
         self.skip = any_restart[high] == any_restart[low]
 
     def _sum(self, values: Float) -> Float:
-        return BK.per_skill(values, self.seq_keys, self.R, self.S)
+        return BK.per_skill(values[:, self.canonical], self.seq_keys, self.R, self.S)
 
     def log_likelihood(self, params: dict[str, Float]) -> Float:
         """Forward pass at ``params`` (kept for the next M-step); log-likelihood per restart and skill."""

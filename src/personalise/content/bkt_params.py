@@ -130,14 +130,14 @@ class BKTParams:
             if bad.size:
                 j = int(bad[0])
                 raise InvalidParameterError(
-                    f"{name} must lie in [0, 1]; got {values[j]!r} for skill {self.skill_ids[j]!r}", value=float(values[j])
+                    f"{name} must lie in [0, 1]; got {float(values[j])!r} for skill {self.skill_ids[j]!r}", value=float(values[j])
                 )
         degenerate = np.flatnonzero(self.guess + self.slip >= 1.0)
         if degenerate.size:
             j = int(degenerate[0])
             raise InvalidParameterError(
                 f"degenerate parameters for skill {self.skill_ids[j]!r}: guess + slip = "
-                f"{self.guess[j] + self.slip[j]!r} >= 1, so a right answer would lower P(known)",
+                f"{float(self.guess[j] + self.slip[j])!r} >= 1, so a right answer would lower P(known)",
                 value=self.skill_ids[j],
             )
 

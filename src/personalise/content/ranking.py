@@ -147,7 +147,7 @@ def check_review(
     negative = np.argwhere(elapsed < 0)
     if negative.size:
         i, j = (int(x) for x in negative[0])
-        raise InvalidParameterError(f"elapsed_days must be >= 0 (or nan: unknown); got {elapsed[i, j]!r} at ({i}, {j})", value=float(elapsed[i, j]))
+        raise InvalidParameterError(f"elapsed_days must be >= 0 (or nan: unknown); got {float(elapsed[i, j])!r} at ({i}, {j})", value=float(elapsed[i, j]))
     if half_life_days is None:
         raise InvalidParameterError("elapsed_days needs half_life_days (a number, one per skill, or one per learner and skill)", value=None)
     half_life = np.asarray(half_life_days, dtype=np.float64)
