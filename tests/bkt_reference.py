@@ -3,8 +3,10 @@
 Everything here works on one learner and one skill at a time, with Python
 floats and plain loops; nothing is vectorised (the one exception is
 :func:`simulate_responses`, a data generator, not a reference). The tests in
-``tests/equivalence/`` and ``tests/property/`` compare the library with these
-functions.
+``tests/equivalence/``, ``tests/property/`` and ``tests/statistical/`` compare
+the library with these functions. The last two sections hold what those BKT
+tests share: models with given parameters (:func:`model_from_params`,
+:func:`fixed_fit`) and Hypothesis strategies for parameters and response data.
 
 Conventions (DOMAIN.md 6.1): states are ``0 = unknown`` and ``1 = known``;
 
@@ -50,13 +52,9 @@ __all__ = [
     "Forward",
     "Smoothed",
     "accuracy_ref",
-    "bkt_params_from_rows",
-    "param_rows",
-    "probabilities",
-    "response_data",
-    "rows_of",
     "auc_ref",
     "backward_ref",
+    "bkt_params_from_rows",
     "brute_force_log_likelihood",
     "combine_parts",
     "current_mastery_ref",
@@ -67,11 +65,15 @@ __all__ = [
     "log_likelihood_ref",
     "log_loss_ref",
     "model_from_params",
+    "param_rows",
     "params_dicts",
     "posterior_ref",
     "predict_correct_ref",
     "predict_rows_ref",
+    "probabilities",
+    "response_data",
     "rmse_ref",
+    "rows_of",
     "sequences_ref",
     "simulate_responses",
     "smooth_ref",

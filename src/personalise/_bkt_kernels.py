@@ -155,12 +155,6 @@ def smooth(
     return stats
 
 
-def per_skill(values: Float, keys: NDArray[np.intp], n_restarts: int, n_skills: int) -> Float:
-    """Sum ``values`` (n_restarts, n) into (n_restarts, n_skills) with ``keys`` = restart * n_skills + skill."""
-    sums = np.bincount(keys, weights=values.reshape(-1), minlength=n_restarts * n_skills)
-    return np.asarray(sums, dtype=np.float64).reshape(n_restarts, n_skills)
-
-
 def update_events(
     mastery: NDArray[Any],
     learners: NDArray[np.intp],

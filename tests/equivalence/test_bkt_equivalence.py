@@ -70,7 +70,7 @@ class Quiet:
         warnings.simplefilter("ignore", pl.IdentifiabilityWarning)
         warnings.simplefilter("ignore", pl.DegenerateFitWarning)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._context.__exit__(*exc)
 
 
@@ -261,6 +261,18 @@ def test_predict_dataframe_with_shuffled_index(case: tuple[pl.BKTParams, dict[st
     np.testing.assert_array_equal(got[1], expected[1])
 
 
+def test_empty_data_gives_empty_results() -> None:
+    """DESIGN.md: an empty cohort is valid and gives correctly shaped empty results."""
+    params = pl.BKTParams(["a", "b"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+    empty = {"user_id": np.array([], dtype=int), "skill_name": np.array([], dtype=object), "correct": np.array([], dtype=int)}
+    p_correct, p_mastery = model_from_params(params).predict(empty)
+    assert p_correct.shape == p_mastery.shape == (0,)
+    assert p_correct.dtype == p_mastery.dtype == np.float64
+    learner_ids, mastery = model_from_params(params).current_mastery(empty)
+    assert learner_ids == ()
+    assert mastery.shape == (0, 2)
+
+
 def test_predict_uses_order_id_not_input_order() -> None:
     params = pl.BKTParams(["a"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
     data = {"user_id": [1, 1, 1], "skill_name": ["a"] * 3, "correct": [0, 1, 1], "order_id": [30, 10, 20]}
@@ -426,7 +438,6 @@ def test_evaluate_tiny_example_by_hand() -> None:
     known_2 = 0.05 / 0.45 + (0.4 / 0.45) * 0.2
     p = [0.55, known_1 * 0.9 + (1 - known_1) * 0.2, 0.55, known_2 * 0.9 + (1 - known_2) * 0.2]
     assert p[1] == pytest.approx(0.798182, abs=1e-6) and p[3] == pytest.approx(0.402222, abs=1e-6)
-    y = [1, 1, 0, 0]
     p_correct, _ = model_from_params(TINY_PARAMS).predict(TINY_DATA)
     np.testing.assert_allclose(p_correct, p, rtol=0, atol=1e-12)
     scores = model_from_params(TINY_PARAMS).evaluate(TINY_DATA)

@@ -21,7 +21,12 @@ import numpy as np
 import pytest
 
 import personalise as pl
-from tests.bkt_reference import PARAM_NAMES, combine_parts, fixed_fit, simulate_responses
+from tests.bkt_reference import (
+    PARAM_NAMES,
+    combine_parts,
+    fixed_fit,
+    simulate_responses,
+)
 
 TRUTH = {"prior": 0.30, "learn": 0.15, "guess": 0.20, "slip": 0.10, "forget": 0.0}
 FORGET_TRUTH = {"prior": 0.3, "learn": 0.2, "guess": 0.2, "slip": 0.1, "forget": 0.05}

@@ -50,6 +50,12 @@ class Responses:
     def n_rows(self) -> int:
         return int(self.correct.size)
 
+    def with_skill_order(self, skill_ids: Sequence[Hashable]) -> Responses:
+        """The same rows with skills recoded to ``skill_ids`` (a permutation of :attr:`skill_ids`)."""
+        position = {skill: j for j, skill in enumerate(skill_ids)}
+        remap = np.array([position[skill] for skill in self.skill_ids], dtype=np.intp)
+        return attrs.evolve(self, skill_ids=tuple(skill_ids), skill=remap[self.skill] if self.skill.size else self.skill)
+
 
 def _column(data: Any, name: str, columns: Mapping[str, str], *, required: bool = True) -> Any:
     key = columns.get(name, name)
@@ -177,7 +183,10 @@ def read_responses(
         if order_id.dtype.kind == "f" and np.isnan(order_id).any():
             row = int(np.flatnonzero(np.isnan(order_id))[0])
             raise EvidenceError(f"column {order_key!r} is nan in row {row}", value=row)
-        order = np.lexsort((order_id, learner)).astype(np.intp)
+        # one integer sort: learner code, then the rank of order_id (ties get adjacent ranks)
+        rank = np.empty(n, dtype=np.int64)
+        rank[np.argsort(order_id)] = np.arange(n)
+        order = np.argsort(learner.astype(np.int64) * max(n, 1) + rank).astype(np.intp)
         if n > 1:
             same = (learner[order[1:]] == learner[order[:-1]]) & (order_id[order[1:]] == order_id[order[:-1]])
             if same.any():

@@ -196,7 +196,7 @@ def fit_bkt(
             ordered = tuple(sorted(responses.skill_ids))  # type: ignore[type-var]
         except TypeError:  # ids of mixed types: keep first-appearance order
             ordered = responses.skill_ids
-        responses = read_responses(data, columns=columns, skill_ids=ordered)
+        responses = responses.with_skill_order(ordered)
     if responses.n_rows == 0:
         raise EvidenceError("the response data has no rows to fit", value=0)
     ids = responses.skill_ids
@@ -284,7 +284,9 @@ class _EM:
         # Sums run over sequences in a canonical (skill, learner) order, so the fit does not
         # depend on how sequences are laid out in chunks, to the last bit.
         self.canonical = np.lexsort((seq.learner, seq.skill))
-        self.seq_keys = ((np.arange(n_restarts) * n_skills)[:, None] + seq.skill[self.canonical][None, :]).reshape(-1)
+        skill_sorted = seq.skill[self.canonical]
+        self.present = np.unique(skill_sorted)  # skills with at least one sequence
+        self.starts = np.searchsorted(skill_sorted, self.present)
 
         def per_skill(weights: Any) -> Float:
             return np.bincount(seq.skill, weights=weights, minlength=n_skills).astype(np.float64)
@@ -310,7 +312,11 @@ class _EM:
         self.skip = any_restart[high] == any_restart[low]
 
     def _sum(self, values: Float) -> Float:
-        return BK.per_skill(values[:, self.canonical], self.seq_keys, self.R, self.S)
+        """Per restart and skill: the sum over the skill's sequences, in canonical order."""
+        out = np.zeros((self.R, self.S))
+        if self.present.size:
+            out[:, self.present] = np.add.reduceat(values[:, self.canonical], self.starts, axis=1)
+        return out
 
     def log_likelihood(self, params: dict[str, Float]) -> Float:
         """Forward pass at ``params`` (kept for the next M-step); log-likelihood per restart and skill."""
