@@ -5,7 +5,8 @@ Layout (DESIGN.md section 4):
 * ``tests/unit/``: hand-made examples, shapes, every documented error;
 * ``tests/property/``: Hypothesis properties (graph invariants, KST brute force);
 * ``tests/equivalence/``: vectorised kernels == plain-Python references;
-* ``tests/api/``: meta-tests over the public API and import footprint.
+* ``tests/api/``: meta-tests over the public API and import footprint;
+* ``tests/statistical/``: statistical checks (BKT parameter recovery over many seeds).
 
 ``tests/reference.py`` holds the plain-Python references and
 ``tests/strategies.py`` the Hypothesis strategies.

@@ -433,3 +433,16 @@ def test_update_mastery_fractional_indices() -> None:
 def test_update_mastery_params_type() -> None:
     with pytest.raises(pl.InvalidParameterError, match="params"):
         pl.update_mastery({"prior": 0.3}, start(3), [0], [0], [1])  # type: ignore[arg-type]
+
+
+def test_evaluate_on_no_rows_raises() -> None:
+    model = pl.BKTModel(pl.BKTParams(["a"], prior=0.3, learn=0.1, guess=0.2, slip=0.1, forget=0))
+    with pytest.raises(pl.EvidenceError, match="no rows"):
+        model.evaluate({"user_id": [], "skill_name": [], "correct": []})
+
+
+def test_mixed_type_ids_in_a_list_stay_distinct() -> None:
+    model = pl.BKTModel(pl.BKTParams(["a"], prior=0.3, learn=0.1, guess=0.2, slip=0.1, forget=0))
+    ids, mastery = model.current_mastery({"user_id": [1, "1"], "skill_name": ["a", "a"], "correct": [1, 0]})
+    assert ids == (1, "1")
+    assert mastery[0, 0] > mastery[1, 0]

@@ -67,6 +67,8 @@ def _column(data: Any, name: str, columns: Mapping[str, str], *, required: bool 
         shown = f"{key!r}" + (f" (for {name!r})" if key != name else "")
         raise EvidenceError(f"response data has no column {shown}", value=key) from None
     array = np.asarray(values)
+    if array.dtype.kind in "US" and isinstance(values, (list, tuple)) and not all(isinstance(v, str) for v in values):
+        array = np.array(values, dtype=object)  # mixed ids such as [1, "1"] stay distinct
     if array.ndim != 1:
         raise EvidenceError(f"column {key!r} must be 1-D; got shape {array.shape}", value=key)
     return array

@@ -15,7 +15,6 @@ and random restarts at once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -259,6 +258,8 @@ class BKTModel:
         """
         wanted = _check_metrics(metrics)
         responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
+        if responses.n_rows == 0:
+            raise EvidenceError("cannot evaluate on response data with no rows", value=0)
         p_correct, _ = self.predict(data, columns=columns)
         return {name: _METRIC_FUNCTIONS[name](responses.correct, p_correct) for name in wanted}
 
@@ -332,16 +333,16 @@ def _auc(y: NDArray[np.bool_], p: Float) -> float:
 
 
 def _rmse(y: NDArray[np.bool_], p: Float) -> float:
-    return float(np.sqrt(np.mean((y - p) ** 2))) if y.size else math.nan
+    return float(np.sqrt(np.mean((y - p) ** 2)))
 
 
 def _accuracy(y: NDArray[np.bool_], p: Float) -> float:
-    return float(np.mean((p >= 0.5) == y)) if y.size else math.nan
+    return float(np.mean((p >= 0.5) == y))
 
 
 def _log_loss(y: NDArray[np.bool_], p: Float) -> float:
     clipped = np.clip(p, 1e-15, 1 - 1e-15)
-    return float(-np.mean(np.where(y, np.log(clipped), np.log1p(-clipped)))) if y.size else math.nan
+    return float(-np.mean(np.where(y, np.log(clipped), np.log1p(-clipped))))
 
 
 _METRIC_FUNCTIONS = {"auc": _auc, "rmse": _rmse, "accuracy": _accuracy, "log_loss": _log_loss}
