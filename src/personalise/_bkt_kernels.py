@@ -112,6 +112,7 @@ def smooth(
     right = seq.correct.astype(np.float64)
     widest = int(seq.n_active.max(initial=0))
     ahead, to_known, to_unknown, tmp = (np.empty((shape[0], widest)) for _ in range(4))
+    forgets = bool(forget.any())
     for c, (s0, _, _, steps) in enumerate(seq.chunks()):
         if skip is not None and skip[c]:
             continue
@@ -121,7 +122,20 @@ def smooth(
             f = filtered[:, a : a + m_next]
             cols = slice(s0, s0 + m_next)
             g = gamma[:, cols]  # holds P(L_{t+1} | all) for continuing sequences
-            if m_next:
+            if m_next and not forgets:  # standard BKT: fewer operations, same values
+                ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
+                np.multiply(f, keep[:, cols], out=ah)
+                ah += learn[:, cols]
+                np.maximum(ah, _TINY, out=ah)
+                np.divide(g, ah, out=tk)
+                np.multiply(f, tk, out=tu)  # P(L_t | all): staying known is the only way to be known
+                np.subtract(1.0, f, out=tp)
+                tp *= learn[:, cols]
+                tp *= tk
+                stats["learned"][:, cols] += tp
+                g[...] = tu
+                stats["known_not_last"][:, cols] += tu
+            elif m_next:
                 ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
                 np.multiply(f, keep[:, cols], out=ah)
                 ah += learn[:, cols]
