@@ -128,6 +128,14 @@ def _answers(values: NDArray[Any], column: str) -> NDArray[np.bool_]:
     return np.asarray(values == 1, dtype=np.bool_)
 
 
+def _stable_by_code(codes: IntArray, rows: IntArray, n_codes: int) -> IntArray:
+    """``rows`` reordered by ``codes[rows]``, keeping the given order within each code (radix sort when small)."""
+    keys = codes[rows]
+    if n_codes <= np.iinfo(np.uint16).max:
+        keys = keys.astype(np.uint16)  # NumPy's stable sort is a radix sort for 16-bit keys
+    return rows[np.argsort(keys, kind="stable")].astype(np.intp)
+
+
 def read_responses(
     data: Any,
     *,
@@ -177,7 +185,7 @@ def read_responses(
         final_skills = tuple(seen_skills)
     answers = _answers(correct, names.get("correct", "correct"))
     if order_id is None:
-        order = np.argsort(learner, kind="stable").astype(np.intp)
+        order = _stable_by_code(learner, np.arange(n, dtype=np.intp), len(learner_ids))
     else:
         order_key = names.get("order_id", "order_id")
         if order_id.dtype.kind not in "iuf":
@@ -185,10 +193,7 @@ def read_responses(
         if order_id.dtype.kind == "f" and np.isnan(order_id).any():
             row = int(np.flatnonzero(np.isnan(order_id))[0])
             raise EvidenceError(f"column {order_key!r} is nan in row {row}", value=row)
-        # one integer sort: learner code, then the rank of order_id (ties get adjacent ranks)
-        rank = np.empty(n, dtype=np.int64)
-        rank[np.argsort(order_id)] = np.arange(n)
-        order = np.argsort(learner.astype(np.int64) * max(n, 1) + rank).astype(np.intp)
+        order = _stable_by_code(learner, np.argsort(order_id), len(learner_ids))
         if n > 1:
             same = (learner[order[1:]] == learner[order[:-1]]) & (order_id[order[1:]] == order_id[order[:-1]])
             if same.any():
@@ -250,11 +255,10 @@ class Sequences:
 
 def sequences(responses: Responses, *, chunk_rows: int = CHUNK_ROWS) -> Sequences:
     """Group rows into (learner, skill) sequences in answer order, in cache-sized chunks."""
-    ordered = responses.order
-    pair = responses.skill[ordered] * max(len(responses.learner_ids), 1) + responses.learner[ordered]
-    by_pair = np.argsort(pair, kind="stable")  # rows of each pair stay in answer order
-    rows_by_pair = ordered[by_pair]
-    pair_sorted = pair[by_pair]
+    # rows by skill, then learner, then answer order (the order already sorts learner and time)
+    rows_by_pair = _stable_by_code(responses.skill, responses.order, len(responses.skill_ids))
+    pair_sorted = responses.skill[rows_by_pair].astype(np.int64) * max(len(responses.learner_ids), 1)
+    pair_sorted += responses.learner[rows_by_pair]
     empty = np.zeros(0, dtype=np.intp)
     if pair_sorted.size == 0:
         zero = np.zeros(1, dtype=np.intp)
