@@ -187,10 +187,12 @@ def fit_ours(table: pd.DataFrame, repeat: int) -> dict[str, Any]:
 
 
 def pybkt_python() -> str | None:
-    path = os.environ.get("PERSONALISE_PYBKT_PYTHON")
-    if path:
-        return path
-    return DEFAULT_PYBKT_PYTHON if Path(DEFAULT_PYBKT_PYTHON).exists() else None
+    """The interpreter to run pyBKT with, or None when there is none that imports pyBKT."""
+    path = os.environ.get("PERSONALISE_PYBKT_PYTHON") or DEFAULT_PYBKT_PYTHON
+    if not Path(path).exists():
+        return None
+    probe = subprocess.run([path, "-c", "import pyBKT.models"], capture_output=True, check=False)
+    return path if probe.returncode == 0 else None
 
 
 def run_pybkt(python: str, csv: Path, workdir: Path, *, parallel: bool, repeat: int,
@@ -304,7 +306,8 @@ def main() -> None:
         print(f"note: the load average was {load:.1f} before the run; other work on the machine skews the "
               "timings, pyBKT's parallel (OpenMP) fit most")
     if python is None:
-        print("pyBKT not available: set PERSONALISE_PYBKT_PYTHON to an interpreter with pyBKT installed")
+        print("pyBKT not available: set PERSONALISE_PYBKT_PYTHON to an interpreter that imports pyBKT "
+              "(see benchmarks/README.md); reporting our numbers only")
     else:
         build = results[0]["parallel"]
         print(f"pyBKT: {'C++ build' if build['compiled'] else 'pure-Python build (slow)'} ({build['e_step']}), "
@@ -327,7 +330,8 @@ def main() -> None:
             rows = [("fit_bkt", ours["fit_seconds"], float("nan")),
                     ("BKTModel.predict", ours["predict_seconds"], float("nan"))]
         for name, seconds, ratio in rows:
-            print(f"{label:36s} {name:30s} {seconds:9.3f} {ratio:8.2f}")
+            shown = f"{ratio:8.2f}" if not np.isnan(ratio) else f"{'-':>8s}"
+            print(f"{label:36s} {name:30s} {seconds:9.3f} {shown}")
 
     print(f"\nmean absolute parameter error against the generating values ({' '.join(f'{p:>8s}' for p in PARAMS)})")
     for res in results:

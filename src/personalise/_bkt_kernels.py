@@ -180,9 +180,15 @@ def update_events(
     if learners.size == 0:
         return
     n_skills = mastery.shape[1]
-    key = learners * n_skills + skills
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
+    key = learners.astype(np.int64) * n_skills + skills
+    n_events = key.size
+    if mastery.size * n_events < np.iinfo(np.int64).max:
+        # one plain sort of unique composite keys orders by cell, then by event (a fast stable sort)
+        composite = np.sort(key * n_events + np.arange(n_events))
+        key_sorted, order = np.divmod(composite, n_events)
+    else:
+        order = np.argsort(key, kind="stable")
+        key_sorted = key[order]
     start = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
     first = np.maximum.accumulate(np.where(start, np.arange(key.size), 0))
     rank = np.arange(key.size) - first

@@ -13,6 +13,7 @@ into one sequence per learner and skill, laid out "time-major" so that step
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -100,6 +101,20 @@ def _codes(values: NDArray[Any], column: str) -> tuple[list[Hashable], IntArray]
         rank = np.empty(uniques.size, dtype=np.intp)
         rank[np.argsort(first, kind="stable")] = np.arange(uniques.size)
         return [uniques[i].item() for i in np.argsort(first, kind="stable")], rank[inverse].astype(np.intp)
+    pandas = sys.modules.get("pandas")  # already imported when the data is a DataFrame
+    factorized = None
+    if pandas is not None and values.dtype.kind in "OUS":
+        try:
+            factorized = pandas.factorize(values)  # hash-based, first-appearance order
+        except TypeError:  # unhashable ids: the loop below names the row
+            factorized = None
+    if factorized is not None:
+        codes, uniques = factorized
+        missing = np.flatnonzero(codes < 0)
+        if missing.size:
+            row = int(missing[0])
+            raise EvidenceError(f"column {column!r} has a missing id ({values[row]!r}) in row {row}", value=row)
+        return list(uniques.tolist()), np.asarray(codes, dtype=np.intp)
     index: dict[Hashable, int] = {}
     codes = np.empty(values.size, dtype=np.intp)
     for row, value in enumerate(values.tolist()):
