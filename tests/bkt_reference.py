@@ -628,3 +628,20 @@ def rows_of(data: Mapping[str, Any]) -> tuple[list[Any], list[Any], list[int], l
         [int(bool(c)) for c in np.asarray(data["correct"]).tolist()],
         None if order is None else list(np.asarray(order).tolist()),
     )
+
+
+class Quiet:
+    """Silence identifiability/degeneracy warnings where they are not under test (random small data)."""
+
+    def __enter__(self) -> None:
+        import warnings
+
+        import personalise as pl
+
+        self._context = warnings.catch_warnings()
+        self._context.__enter__()
+        warnings.simplefilter("ignore", pl.IdentifiabilityWarning)
+        warnings.simplefilter("ignore", pl.DegenerateFitWarning)
+
+    def __exit__(self, *exc: object) -> None:
+        self._context.__exit__(*exc)

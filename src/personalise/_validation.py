@@ -8,7 +8,8 @@ the argument, the rule and the offending value. Kernels never validate.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterable, Sequence
+import json
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from personalise.exceptions import InvalidParameterError, ShapeError
 
 __all__ = [
     "check_int",
+    "load_json_document",
     "check_learner_ids",
     "check_mastery",
     "check_probability_block",
@@ -152,3 +154,19 @@ def check_learner_ids(learner_ids: Iterable[Hashable] | None, n_learners: int) -
             )
         seen.add(learner)
     return ids
+
+
+def load_json_document(document: str | bytes | Mapping[str, Any], schema: str) -> Mapping[str, Any]:
+    """Parse ``document`` (JSON text or an already parsed dict) and check its ``"schema"`` field."""
+    if isinstance(document, (str, bytes)):
+        try:
+            data = json.loads(document)
+        except json.JSONDecodeError as err:
+            raise InvalidParameterError(f"not a JSON document: {err}", value=document) from None
+    else:
+        data = document
+    if not isinstance(data, Mapping):
+        raise InvalidParameterError(f"a {schema!r} document must be a JSON object; got {data!r}", value=data)
+    if data.get("schema") != schema:
+        raise InvalidParameterError(f"expected schema {schema!r}; got {data.get('schema')!r}", value=data.get("schema"))
+    return data

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import load_json_document
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     GraphError,
@@ -313,18 +314,7 @@ class CompiledGraph:
         ...                            '"skill_ids": ["a", "b"], "edges": [["a", "b"]]}')
         CompiledGraph(n_skills=2, n_edges=1, skill_ids=('a', 'b'))
         """
-        if isinstance(document, (str, bytes)):
-            try:
-                data = json.loads(document)
-            except json.JSONDecodeError as err:
-                raise InvalidParameterError(f"not a JSON document: {err}", value=document) from None
-        else:
-            data = document
-        if not isinstance(data, Mapping):
-            raise InvalidParameterError(f"a compiled graph document must be a JSON object; got {type(data).__name__}", value=data)
-        schema = data.get("schema")
-        if schema != SCHEMA:
-            raise InvalidParameterError(f"expected schema {SCHEMA!r}; got {schema!r}", value=schema)
+        data = load_json_document(document, SCHEMA)
         for field in ("skill_ids", "edges"):
             if field not in data:
                 raise InvalidParameterError(f"compiled graph document is missing the field {field!r}", value=field)

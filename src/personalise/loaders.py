@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import load_json_document
 from personalise.exceptions import CyclicPrerequisiteError, EvidenceError, GraphError, InvalidParameterError
 from personalise.graph import CompiledGraph, compile_graph
 
@@ -212,13 +213,7 @@ class RepairReport:
         InvalidParameterError
             If the document has another schema or a missing field.
         """
-        try:
-            data = json.loads(document)
-        except json.JSONDecodeError as err:
-            raise InvalidParameterError(f"not a JSON document: {err}", value=document) from None
-        if not isinstance(data, dict) or data.get("schema") != REPORT_SCHEMA:
-            got = data.get("schema") if isinstance(data, dict) else data
-            raise InvalidParameterError(f"expected schema {REPORT_SCHEMA!r}; got {got!r}", value=got)
+        data = load_json_document(document, REPORT_SCHEMA)
         fields: dict[str, Any] = {}
         for name, shape in _REPORT_FIELDS.items():
             if name not in data:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import inspect
 import math
-import warnings
 from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 from unittest import mock
@@ -29,6 +28,7 @@ from hypothesis import strategies as st
 import personalise as pl
 from tests.bkt_reference import (
     PARAM_NAMES,
+    Quiet,
     accuracy_ref,
     auc_ref,
     bkt_params_from_rows,
@@ -61,17 +61,6 @@ EPS = 1e-6
 FORWARD_ATOL = 1e-10
 
 
-class Quiet:
-    """Silence identifiability/degeneracy warnings where they are not under test (random small data)."""
-
-    def __enter__(self) -> None:
-        self._context = warnings.catch_warnings()
-        self._context.__enter__()
-        warnings.simplefilter("ignore", pl.IdentifiabilityWarning)
-        warnings.simplefilter("ignore", pl.DegenerateFitWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        self._context.__exit__(*exc)
 
 
 def skill_sequences(data: Mapping[str, Any]) -> dict[Hashable, list[list[int]]]:

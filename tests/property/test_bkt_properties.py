@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import personalise as pl
 from tests.bkt_reference import (
     PARAM_NAMES,
+    Quiet,
     brute_force_log_likelihood,
     combine_parts,
     em_step_ref,
@@ -41,17 +42,6 @@ from tests.strategies import examples, read_only
 TRUTH = {"prior": 0.3, "learn": 0.15, "guess": 0.2, "slip": 0.1, "forget": 0.0}
 
 
-class Quiet:
-    """Silence identifiability/degeneracy warnings where they are not under test."""
-
-    def __enter__(self) -> None:
-        self._context = warnings.catch_warnings()
-        self._context.__enter__()
-        warnings.simplefilter("ignore", pl.IdentifiabilityWarning)
-        warnings.simplefilter("ignore", pl.DegenerateFitWarning)
-
-    def __exit__(self, *exc: object) -> None:
-        self._context.__exit__(*exc)
 
 
 def one_skill(params: dict[str, float], skill: str = "s") -> pl.BKTParams:

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import load_json_document
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
 
@@ -236,16 +237,7 @@ class BKTParams:
         InvalidParameterError
             If the document is not JSON, has another schema, or lacks a field.
         """
-        if isinstance(document, (str, bytes)):
-            try:
-                data = json.loads(document)
-            except json.JSONDecodeError as err:
-                raise InvalidParameterError(f"not a JSON document: {err}", value=document) from None
-        else:
-            data = document
-        if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
-            got = data.get("schema") if isinstance(data, Mapping) else data
-            raise InvalidParameterError(f"expected schema {SCHEMA!r}; got {got!r}", value=got)
+        data = load_json_document(document, SCHEMA)
         for field in ("skill_ids", *PARAMETERS):
             if field not in data:
                 raise InvalidParameterError(f"BKT parameter document is missing the field {field!r}", value=field)
