@@ -2,7 +2,10 @@
 
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
 The build needs no network access: no intersphinx, and the theme is Sphinx's
-built-in alabaster.
+built-in alabaster. The tutorial notebooks are executed on every build
+(myst-nb, with the local ``python3`` Jupyter kernel from ipykernel), and an
+error in any cell fails the build; add ``-T`` to print the failing cell and
+its traceback.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "numpydoc",
-    "myst_parser",
+    "myst_nb",  # loads myst_parser for the .md pages and executes the notebooks
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -36,6 +39,16 @@ language = "en"
 # -- MyST --------------------------------------------------------------------
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# -- Notebooks (myst-nb) -----------------------------------------------------
+# Plain .md pages stay plain MyST pages; a .md page with a ``kernelspec`` in its
+# front matter (``file_format: mystnb``) is a text notebook and is executed.
+nb_execution_mode = "force"  # run every notebook on every build: outputs always match the code
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_timeout = 120  # seconds per cell
+nb_execution_in_temp = True  # notebooks cannot read or litter the docs folder
+nb_merge_streams = True
+nb_output_stderr = "warn"  # anything on stderr (a warning from a cell) is a build warning, an error under -W
 
 # -- autodoc / autosummary / numpydoc ----------------------------------------
 autosummary_generate = True

@@ -38,6 +38,14 @@ from personalise.exceptions import (
     ShapeError,
     UnknownSkillError,
 )
+from personalise.fading import (
+    backward_fading,
+    contingent_fading,
+    exponential_fading,
+    linear_fading,
+    mastery_fading,
+    stepwise_fading,
+)
 from personalise.graph import CompiledGraph, compile_graph
 from personalise.loaders import (
     RepairReport,
@@ -46,6 +54,9 @@ from personalise.loaders import (
     read_edge_csv,
     read_junyi_exercises,
 )
+
+from personalise.plotting import plot_support
+from personalise.scaffolds import Finding, Scaffold, ScaffoldState, audit_scaffolds
 
 __version__ = "0.1.0.dev0"
 
@@ -56,6 +67,7 @@ __all__ = [
     "CyclicPrerequisiteError",
     "DegenerateFitWarning",
     "EvidenceError",
+    "Finding",
     "GraphError",
     "IdentifiabilityWarning",
     "InvalidParameterError",
@@ -63,18 +75,28 @@ __all__ = [
     "PersonaliseWarning",
     "Recommendations",
     "RepairReport",
+    "Scaffold",
+    "ScaffoldState",
     "ShapeError",
     "UnknownSkillError",
     "__version__",
+    "audit_scaffolds",
+    "backward_fading",
     "compile_graph",
+    "contingent_fading",
     "crossvalidate",
+    "exponential_fading",
     "fit_bkt",
     "inner_fringe",
+    "linear_fading",
     "load_example_class",
     "load_example_curriculum",
+    "mastery_fading",
+    "plot_support",
     "read_edge_csv",
     "read_junyi_exercises",
     "readiness",
     "recommend_next",
+    "stepwise_fading",
     "update_mastery",
 ]

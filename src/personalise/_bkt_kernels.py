@@ -192,9 +192,15 @@ def update_events(
     start = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
     first = np.maximum.accumulate(np.where(start, np.arange(key.size), 0))
     rank = np.arange(key.size) - first
+    # Work in float64 on the touched cells only; write each cell back once (one rounding).
+    cells = key_sorted[start]
+    cell_of = np.cumsum(start) - 1  # per sorted event: its cell's position in `cells`
+    row_of_cell, skill_of_cell = np.divmod(cells, n_skills)
+    values = mastery[row_of_cell, skill_of_cell].astype(np.float64)
     for r in range(int(rank.max()) + 1):
-        events = order[rank == r]
-        l, s = learners[events], skills[events]
-        now = mastery[l, s].astype(np.float64)
-        after = posterior(now, correct[events], params["guess"][s], params["slip"][s])
-        mastery[l, s] = transition(after, params["learn"][s], params["forget"][s])
+        at = rank == r
+        cell = cell_of[at]
+        skill = skill_of_cell[cell]
+        after = posterior(values[cell], correct[order[at]], params["guess"][skill], params["slip"][skill])
+        values[cell] = transition(after, params["learn"][skill], params["forget"][skill])
+    mastery[row_of_cell, skill_of_cell] = values

@@ -1,0 +1,465 @@
+"""Fading rules: how a scaffold's support falls as a learner succeeds.
+
+Every rule keeps one number per scaffold and learner, its *level*, and maps
+it to a support in [0, 1]. Each rule has a scalar form (plain Python, used by
+:class:`~personalise.Scaffold`) and a vectorised form (NumPy, used by
+:class:`~personalise.ScaffoldState`); tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import numbers
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise.exceptions import InvalidParameterError
+
+__all__ = [
+    "BackwardFading",
+    "ContingentFading",
+    "ExponentialFading",
+    "FadingRule",
+    "LinearFading",
+    "MasteryFading",
+    "StepwiseFading",
+    "backward_fading",
+    "contingent_fading",
+    "exponential_fading",
+    "linear_fading",
+    "mastery_fading",
+    "rule_from_dict",
+    "stepwise_fading",
+]
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int64]
+Bool = NDArray[np.bool_]
+
+
+def _positive_int(value: object, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or int(value) < minimum:
+        raise InvalidParameterError(f"{name} must be an integer >= {minimum}; got {value!r}", value=value)
+    return int(value)
+
+
+def _number(value: object, name: str, *, low: float, high: float, open_low: bool = False) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise InvalidParameterError(f"{name} must be a number; got {value!r}", value=value)
+    result = float(value)
+    if not ((result > low if open_low else result >= low) and result <= high):
+        raise InvalidParameterError(f"{name} must lie in {'(' if open_low else '['}{low}, {high}]; got {value!r}", value=value)
+    return result
+
+
+def _opportunities(value: object) -> int:
+    return _positive_int(value, "opportunities")
+
+
+def _half_life(value: object) -> float:
+    return _number(value, "half_life", low=0.0, high=math.inf, open_low=True)
+
+
+def _floor(value: object) -> float:
+    return _number(value, "floor", low=0.0, high=1.0, open_low=True)
+
+
+def _every(value: object) -> int:
+    return _positive_int(value, "every")
+
+
+def _n_levels(value: object) -> int:
+    return _positive_int(value, "levels")
+
+
+def _fade_after(value: object) -> int:
+    return _positive_int(value, "fade_after")
+
+
+def _n_steps(value: object) -> int:
+    return _positive_int(value, "n_steps")
+
+
+def _full(value: object) -> float:
+    return _number(value, "full", low=0.0, high=1.0)
+
+
+def _none(value: object) -> float:
+    return _number(value, "none", low=0.0, high=1.0)
+
+
+@attrs.frozen
+class FadingRule(abc.ABC):
+    """Base class of the fading rules (build them with the factory functions).
+
+    ``uses_outcome``: the level moves with successes and failures;
+    ``uses_mastery``: the level follows the learner model's P(mastery);
+    otherwise it follows the count of opportunities.
+    """
+
+    name: ClassVar[str] = ""
+    uses_outcome: ClassVar[bool] = False
+    uses_mastery: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def start(self) -> float:
+        """The level before the first opportunity."""
+
+    @abc.abstractmethod
+    def support(self, level: float) -> float:
+        """Support in [0, 1] at ``level`` (scalar form)."""
+
+    @abc.abstractmethod
+    def supports(self, level: Float) -> Float:
+        """Support at each level (vectorised form)."""
+
+    @abc.abstractmethod
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        """Level after one more opportunity (scalar form); counters are the values after it."""
+
+    @abc.abstractmethod
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        """Level after one more opportunity (vectorised form)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rule as a JSON-ready dict with its ``"rule"`` name."""
+        return {"rule": self.name, **attrs.asdict(self)}
+
+
+# ------------------------------------------------------------ by opportunity
+@attrs.frozen
+class _ByOpportunity(FadingRule):
+    """Rules whose level is a function of the number of opportunities alone."""
+
+    def start(self) -> float:
+        return self.at(0)
+
+    @abc.abstractmethod
+    def at(self, opportunities: int) -> float:
+        """Level after ``opportunities`` opportunities."""
+
+    @abc.abstractmethod
+    def at_many(self, opportunities: Int) -> Float:
+        """Level after each number of opportunities."""
+
+    def support(self, level: float) -> float:
+        return level
+
+    def supports(self, level: Float) -> Float:
+        return level
+
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        return self.at(opportunities)
+
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        return self.at_many(opportunities)
+
+
+@attrs.frozen
+class LinearFading(_ByOpportunity):
+    """Support falls linearly to 0 over ``opportunities`` opportunities (see :func:`linear_fading`)."""
+
+    name: ClassVar[str] = "linear"
+    opportunities: int = attrs.field(converter=_opportunities)
+
+    def at(self, opportunities: int) -> float:
+        return max(0.0, 1.0 - opportunities / self.opportunities)
+
+    def at_many(self, opportunities: Int) -> Float:
+        return np.maximum(0.0, 1.0 - opportunities / self.opportunities)
+
+
+@attrs.frozen
+class ExponentialFading(_ByOpportunity):
+    """Support halves every ``half_life`` opportunities, and is 0 below ``floor`` (see :func:`exponential_fading`)."""
+
+    name: ClassVar[str] = "exponential"
+    half_life: float = attrs.field(converter=_half_life)
+    floor: float = attrs.field(default=0.05, converter=_floor)
+
+    def at(self, opportunities: int) -> float:
+        value = 0.5 ** (opportunities / self.half_life)
+        return value if value >= self.floor else 0.0
+
+    def at_many(self, opportunities: Int) -> Float:
+        value = 0.5 ** (opportunities / self.half_life)
+        return np.where(value >= self.floor, value, 0.0)
+
+
+def _levels(value: Any) -> tuple[float, ...]:
+    try:
+        levels = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"levels must be a sequence of numbers; got {value!r}", value=value) from None
+    if not levels or any(not 0.0 <= v <= 1.0 for v in levels) or any(b > a for a, b in zip(levels, levels[1:])):
+        raise InvalidParameterError(f"levels must be non-increasing supports in [0, 1]; got {value!r}", value=value)
+    if levels[-1] != 0.0:
+        raise InvalidParameterError(f"levels must end at 0 (support that never fades); got {value!r}", value=value)
+    return levels
+
+
+@attrs.frozen
+class StepwiseFading(_ByOpportunity):
+    """Support steps down through ``levels`` every ``every`` opportunities (see :func:`stepwise_fading`)."""
+
+    name: ClassVar[str] = "stepwise"
+    every: int = attrs.field(converter=_every)
+    levels: tuple[float, ...] = attrs.field(default=(1.0, 0.5, 0.25, 0.0), converter=_levels)
+
+    def at(self, opportunities: int) -> float:
+        return self.levels[min(opportunities // self.every, len(self.levels) - 1)]
+
+    def at_many(self, opportunities: Int) -> Float:
+        table = np.array(self.levels)
+        return table[np.minimum(opportunities // self.every, table.size - 1)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.name, "every": self.every, "levels": list(self.levels)}
+
+
+# ----------------------------------------------------------------- by outcome
+@attrs.frozen
+class ContingentFading(FadingRule):
+    """Wood's contingent shift rule on a ladder of ``levels`` (see :func:`contingent_fading`)."""
+
+    name: ClassVar[str] = "contingent"
+    uses_outcome: ClassVar[bool] = True
+    levels: int = attrs.field(default=5, converter=_n_levels)
+    fade_after: int = attrs.field(default=1, converter=_fade_after)
+    start_level: int | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self) -> None:
+        if self.start_level is not None:
+            level = _positive_int(self.start_level, "start", minimum=0)
+            if level > self.levels:
+                raise InvalidParameterError(f"start must lie in [0, levels={self.levels}]; got {level}", value=level)
+            object.__setattr__(self, "start_level", level)
+
+    def start(self) -> float:
+        return float(self.levels if self.start_level is None else self.start_level)
+
+    def support(self, level: float) -> float:
+        return level / self.levels
+
+    def supports(self, level: Float) -> Float:
+        return level / self.levels
+
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        if success:
+            return max(0.0, level - 1.0) if streak % self.fade_after == 0 else level
+        return min(float(self.levels), level + 1.0)
+
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        down = success & (level > 0)
+        if self.fade_after > 1:
+            down &= streak % self.fade_after == 0
+        up = ~success & (level < self.levels)
+        return level - down + up
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.name, "levels": self.levels, "fade_after": self.fade_after, "start": self.start_level}
+
+
+@attrs.frozen
+class BackwardFading(FadingRule):
+    """Backward fading of a worked example with ``n_steps`` steps (see :func:`backward_fading`)."""
+
+    name: ClassVar[str] = "backward"
+    uses_outcome: ClassVar[bool] = True
+    n_steps: int = attrs.field(converter=_n_steps)
+    reinstate: bool = attrs.field(default=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.reinstate, (bool, np.bool_)):
+            raise InvalidParameterError(f"reinstate must be True or False; got {self.reinstate!r}", value=self.reinstate)
+
+    def start(self) -> float:
+        return float(self.n_steps)  # level = steps still worked for the learner
+
+    def support(self, level: float) -> float:
+        return level / self.n_steps
+
+    def supports(self, level: Float) -> Float:
+        return level / self.n_steps
+
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        if success:
+            return max(0.0, level - 1.0)
+        return min(float(self.n_steps), level + 1.0) if self.reinstate else level
+
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        down = success & (level > 0)
+        if not self.reinstate:
+            return level - down
+        return level - down + (~success & (level < self.n_steps))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.name, "n_steps": self.n_steps, "reinstate": bool(self.reinstate)}
+
+
+@attrs.frozen
+class MasteryFading(FadingRule):
+    """Support falls as P(mastery) of the goal skill rises (see :func:`mastery_fading`)."""
+
+    name: ClassVar[str] = "mastery"
+    uses_mastery: ClassVar[bool] = True
+    full: float = attrs.field(default=0.3, converter=_full)
+    none: float = attrs.field(default=0.95, converter=_none)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.full < self.none:
+            raise InvalidParameterError(f"full must be below none; got full={self.full}, none={self.none}", value=self.full)
+
+    def start(self) -> float:
+        return 1.0
+
+    def support(self, level: float) -> float:
+        return level
+
+    def supports(self, level: Float) -> Float:
+        return level
+
+    def from_mastery(self, mastery: float) -> float:
+        return min(1.0, max(0.0, (self.none - mastery) / (self.none - self.full)))
+
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        assert mastery is not None
+        return self.from_mastery(mastery)
+
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        assert mastery is not None
+        return np.clip((self.none - mastery) / (self.none - self.full), 0.0, 1.0)
+
+
+# ----------------------------------------------------------------- factories
+def linear_fading(opportunities: int) -> LinearFading:
+    """Support falls in equal steps from 1 to 0 over ``opportunities`` opportunities.
+
+    ``support = max(0, 1 - t / opportunities)`` after ``t`` opportunities,
+    whatever their outcome.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> rule = pl.linear_fading(4)
+    >>> rule
+    LinearFading(opportunities=4)
+    >>> [pl.Scaffold("add", rule).advanced(t).support for t in range(6)]
+    [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    """
+    return LinearFading(opportunities)
+
+
+def exponential_fading(half_life: float, *, floor: float = 0.05) -> ExponentialFading:
+    """Support halves every ``half_life`` opportunities and snaps to 0 below ``floor``.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> [round(pl.Scaffold("add", pl.exponential_fading(2)).advanced(t).support, 3) for t in (0, 2, 4, 9)]
+    [1.0, 0.5, 0.25, 0.0]
+    """
+    return ExponentialFading(half_life, floor)
+
+
+def stepwise_fading(every: int, *, levels: tuple[float, ...] = (1.0, 0.5, 0.25, 0.0)) -> StepwiseFading:
+    """Support steps down through ``levels`` (ending at 0) every ``every`` opportunities.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> [pl.Scaffold("add", pl.stepwise_fading(2)).advanced(t).support for t in range(7)]
+    [1.0, 1.0, 0.5, 0.5, 0.25, 0.25, 0.0]
+    """
+    return StepwiseFading(every, levels)
+
+
+def contingent_fading(*, levels: int = 5, fade_after: int = 1, start: int | None = None) -> ContingentFading:
+    """Wood's contingent shift rule: less help after success, more after failure.
+
+    The level starts at ``levels`` (or ``start``), goes down one after every
+    ``fade_after`` consecutive successes and up one after a failure, and stays
+    in ``[0, levels]``; support is ``level / levels``. From level ``s`` support
+    reaches 0 after exactly ``s`` successes (``fade_after=1``), and a failure at
+    level 0 brings back level 1.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> s = pl.Scaffold("fractions", pl.contingent_fading(levels=5, start=4))
+    >>> for success in (True, True, True, True):
+    ...     s = s.after(success)
+    >>> s.level, s.support
+    (0.0, 0.0)
+    >>> s.after(False).level
+    1.0
+    """
+    return ContingentFading(levels, fade_after, start)
+
+
+def backward_fading(n_steps: int, *, reinstate: bool = True) -> BackwardFading:
+    """Backward fading of a worked example with ``n_steps`` solution steps.
+
+    At first every step is worked for the learner. After each success one
+    more step, counted from the end, is left for the learner to do; after a
+    failure one step is worked again (unless ``reinstate=False``). Support is
+    the share of steps still worked (Renkl et al. 2002: backward fading beats
+    forward fading for near transfer).
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> s = pl.Scaffold("long_division", pl.backward_fading(4), kind="worked example")
+    >>> s.after(True).after(True).worked_steps
+    (True, True, False, False)
+    """
+    return BackwardFading(n_steps, reinstate)
+
+
+def mastery_fading(*, full: float = 0.3, none: float = 0.95) -> MasteryFading:
+    """Support follows the learner model: full below ``full`` P(mastery), none from ``none`` on.
+
+    ``support = clip((none - m) / (none - full), 0, 1)`` for P(mastery) ``m``
+    of the goal skill: non-increasing in mastery, as expertise reversal
+    requires (Kalyuga et al. 2003).
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> s = pl.Scaffold("add", pl.mastery_fading())
+    >>> [round(s.after(True, mastery=m).support, 2) for m in (0.2, 0.625, 0.95)]
+    [1.0, 0.5, 0.0]
+    """
+    return MasteryFading(full, none)
+
+
+_RULES: dict[str, type[FadingRule]] = {
+    cls.name: cls for cls in (LinearFading, ExponentialFading, StepwiseFading, ContingentFading, BackwardFading, MasteryFading)
+}
+
+
+def rule_from_dict(data: Mapping[str, Any]) -> FadingRule:
+    """Rebuild a rule from :meth:`FadingRule.to_dict` output.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown ``"rule"`` name or bad fields.
+    """
+    if not isinstance(data, Mapping) or "rule" not in data:
+        raise InvalidParameterError(f"a fading rule must be a JSON object with a 'rule' name; got {data!r}", value=data)
+    name = data["rule"]
+    if name not in _RULES:
+        raise InvalidParameterError(f"unknown fading rule {name!r}; expected one of {sorted(_RULES)}", value=name)
+    fields = {k: v for k, v in data.items() if k != "rule"}
+    if name == "contingent" and "start" in fields:
+        fields["start_level"] = fields.pop("start")
+    try:
+        return _RULES[name](**fields)
+    except TypeError as err:
+        raise InvalidParameterError(f"bad fields for fading rule {name!r}: {err}", value=dict(data)) from None
