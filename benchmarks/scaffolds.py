@@ -19,7 +19,8 @@ results are comparable across machines:
    the update must move at the very least (it reads and writes every array of
    the state and reads the outcomes) as a multiple of the support array, and
    the peak extra memory (``tracemalloc``), also as a multiple of the support
-   array.
+   array, and the time to copy every array of the state, the least work an
+   update that returns a new state can do.
 2. **Object form.** :meth:`Scaffold.after` in a plain Python loop, one
    scaffold, the same rule and outcome probability: microseconds per update.
 3. **Break-even.** The smallest cohort (learners x 1 scaffold) for which one
@@ -81,13 +82,10 @@ def cohort(n_learners: int, n_scaffolds: int, *, rng: np.random.Generator, warm_
     return state
 
 
-def state_bytes(state: pl.ScaffoldState) -> int:
-    """Bytes of the state's per-learner arrays (the level and the history counters)."""
-    return sum(
-        value.nbytes
-        for value in (getattr(state, field.name) for field in attrs.fields(type(state)))
-        if isinstance(value, np.ndarray)
-    )
+def state_arrays(state: pl.ScaffoldState) -> list[np.ndarray]:
+    """The state's per-learner arrays (the level and the history counters)."""
+    values = (getattr(state, field.name) for field in attrs.fields(type(state)))
+    return [value for value in values if isinstance(value, np.ndarray)]
 
 
 def check_against_objects(state: pl.ScaffoldState, outcomes: np.ndarray, rng: np.random.Generator) -> int:
@@ -123,7 +121,9 @@ def vector_seconds(n_learners: int, rng: np.random.Generator) -> float:
     return best_of(lambda: state.after(outcomes), 5, number)
 
 
-def break_even(per_object: float, rng: np.random.Generator, limit: int = 1 << 16) -> tuple[int, list[tuple[int, float]]]:
+def break_even(
+    per_object: float, rng: np.random.Generator, limit: int = 1 << 16
+) -> tuple[int, list[tuple[int, float]]]:
     """Smallest n (learners x 1 scaffold) with one vectorised call faster than n object updates.
 
     Doubles n until the vectorised call wins, then bisects between the last
@@ -166,9 +166,11 @@ def main() -> None:
     support = np.ascontiguousarray(state.support, dtype=np.float64)
     t_floor = best_of(lambda: np.add.reduce(support, axis=None), repeat)
     t_axis0 = best_of(lambda: np.add.reduce(support, axis=0), repeat)
+    arrays = state_arrays(state)
+    t_copy = best_of(lambda: [array.copy() for array in arrays], repeat)
     t_update = best_of(lambda: state.after(outcomes), repeat)
     peak = peak_extra_bytes(lambda: state.after(outcomes))
-    traffic = 2 * state_bytes(state) + outcomes.nbytes  # read every array and write its successor
+    traffic = 2 * sum(array.nbytes for array in arrays) + outcomes.nbytes  # read every array and write its successor
     levels = np.bincount(state.level.astype(np.int64).ravel(), minlength=6) / state.level.size
 
     # 2. the object form, and 3. where the cohort form starts to win
@@ -180,14 +182,17 @@ def main() -> None:
     rows = [
         (f"floor: np.add.reduce(support, axis=None), {size} f64", t_floor, 1.0),
         ("np.add.reduce(support, axis=0), same array", t_axis0, t_axis0 / t_floor),
+        (f"copy every array of the state ({len(arrays)})", t_copy, t_copy / t_floor),
         (f"ScaffoldState.after (contingent), {size}", t_update, t_update / t_floor),
     ]
-    print(f"{'case':56s} {'ms':>10s} {'ratio':>8s}")
+    print(f"{'case':62s} {'ms':>10s} {'ratio':>8s}")
     for name, seconds, ratio in rows:
-        print(f"{name:56s} {seconds * 1e3:10.3f} {ratio:8.2f}")
+        print(f"{name:62s} {seconds * 1e3:10.3f} {ratio:8.2f}")
     print(f"time / floor: {t_update / t_floor:.2f}x (target <= {TARGET_FLOOR_RATIO:g}x); "
           f"{cells / t_update / 1e6:.1f} million learner-scaffold updates per second, "
-          f"{t_update / cells * 1e9:.1f} ns each; against the axis-0 reduction: {t_update / t_axis0:.2f}x")
+          f"{t_update / cells * 1e9:.1f} ns each")
+    print(f"against the axis-0 reduction: {t_update / t_axis0:.2f}x; against copying the state: "
+          f"{t_update / t_copy:.2f}x (the least work an update that returns a new state can do)")
     print(f"bytes the update must move (read the state and the outcomes, write the new state): "
           f"{traffic / 1e6:.0f} MB = {traffic / support.nbytes:.1f} x the support array the floor reads")
     print(f"peak extra memory: {peak / 1e6:.1f} MB = {peak / support.nbytes:.2f} x the support array")
@@ -208,6 +213,7 @@ def main() -> None:
         "floor_seconds": round(t_floor, 6),
         "floor_ratio": round(t_update / t_floor, 3),
         "axis0_ratio": round(t_update / t_axis0, 3),
+        "copy_ratio": round(t_update / t_copy, 3),
         "traffic_over_support": round(traffic / support.nbytes, 2),
         "updates_per_second": round(cells / t_update),
         "peak_extra_over_support": round(peak / support.nbytes, 3),

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from personalise.content import Recommendations, recommend_next
 from personalise.exceptions import InvalidParameterError, UnknownSkillError
+from personalise.fading import MasteryFading, mastery_fading
 from personalise.graph import CompiledGraph
 from personalise.loaders import _example_skill_table, load_example_class, load_example_curriculum
 
@@ -43,8 +44,24 @@ REMINDER: Final = (
 _GLUE: Final = "\u00a0"  # a space textwrap does not break at
 CSV_COLUMNS: Final = (
     "learner_id", "rank", "skill_id", "skill_name", "skill_index", "term", "score",
-    "steps_to_goal", "predicted_success", "recall", "reason",
+    "steps_to_goal", "predicted_success", "recall", "reason", "scaffold", "support",
 )
+#: Every next step comes with support that fades as P(mastery) of that skill rises.
+SCAFFOLD_RULE: Final[MasteryFading] = mastery_fading()
+
+
+def scaffold_kind(skill_id: str) -> str:
+    """The kind of support the demo offers for a skill (a teaching choice, the same for every learner).
+
+    Fractions, decimals and percentages get an alternative representation
+    (fraction walls, number lines); number facts get prompts; the rest get
+    worked examples.
+    """
+    if any(word in skill_id for word in ("fraction", "decimal", "percent", "tenths", "halves", "thirds")):
+        return "representation"
+    if any(word in skill_id for word in ("times_tables", "facts", "bonds", "count")):
+        return "prompt"
+    return "worked example"
 
 
 @attrs.frozen(eq=False)
@@ -96,8 +113,12 @@ class Demo:
         """How many skills learner ``row`` has mastered (P(mastery) >= threshold)."""
         return int(np.count_nonzero(self.mastery[row] >= self.threshold))
 
+    def support(self, row: int, skill_id: object) -> float:
+        """Support of learner ``row``'s scaffold for a skill: :data:`SCAFFOLD_RULE` at their P(mastery)."""
+        return SCAFFOLD_RULE.from_mastery(float(self.mastery[row, self.graph.index_of(skill_id)]))
+
     def records(self) -> list[dict[str, Any]]:
-        """``Recommendations.to_records`` of the shown learners, with a ``skill_name`` after ``skill_id``."""
+        """``Recommendations.to_records`` of the shown learners, with ``skill_name``, ``scaffold`` and ``support``."""
         order = {self.learner_ids[row]: position for position, row in enumerate(self.shown)}
         out: list[dict[str, Any]] = []
         for record in self.recommendations.to_records(self.learner_ids):
@@ -108,6 +129,12 @@ class Demo:
                 named[key] = value
                 if key == "skill_id":
                     named["skill_name"] = self.name(value)
+            row = self.learner_ids.index(record["learner_id"])
+            if record["term"] == "review":
+                named["scaffold"], named["support"] = None, None
+            else:
+                named["scaffold"] = scaffold_kind(str(record["skill_id"]))
+                named["support"] = round(self.support(row, record["skill_id"]), 2)
             out.append(named)
         out.sort(key=lambda r: (order[r["learner_id"]], r["rank"]))
         return out
@@ -259,7 +286,12 @@ def _header(demo: Demo) -> list[str]:
         f"all its direct prerequisites are. Up to {_plural(recs.k, 'next step')} per learner, "
         f"{ranking}"
     )
-    return ["personalise demo: next steps for each learner", "", _fill(paragraph), ""]
+    scaffolds = (
+        "Each next step comes with support towards the same goal for everyone: a worked example, "
+        "a prompt or another representation, at a level that fades as the learner's P(mastery) of "
+        f"the skill rises (full below {SCAFFOLD_RULE.full:g}, none from {SCAFFOLD_RULE.none:g})."
+    )
+    return ["personalise demo: next steps for each learner", "", _fill(paragraph), "", _fill(scaffolds), ""]
 
 
 def _learner_block(demo: Demo, row: int, widths: tuple[int, int]) -> list[str]:
@@ -285,7 +317,13 @@ def _learner_block(demo: Demo, row: int, widths: tuple[int, int]) -> list[str]:
         skill = demo.graph.skill_ids[int(recs.indices[row, rank])]
         number = f"{rank + 1}.".rjust(number_width)
         lines.append(f"{left if rank == 0 else pad}{number} {demo.name(skill)}")
-        lines.append(_fill_reason(reason, indent=pad + " " * (number_width + 1)))
+        indent = pad + " " * (number_width + 1)
+        lines.append(_fill_reason(reason, indent=indent))
+        support = demo.support(row, skill)
+        lines.append(
+            f"{indent}support: {scaffold_kind(str(skill))} at {support:.2f}"
+            + (", fading as mastery grows" if support > 0 else ", faded")
+        )
     return lines
 
 

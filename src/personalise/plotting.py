@@ -82,7 +82,7 @@ def plot_support(
         opportunity. The y axis is labelled "support" and spans [0, 1]; the x
         axis is labelled "opportunity". With more than ten learners the lines
         are thin and translucent, so that the bundle shows where support
-        concentrates.
+        concentrates (in one colour unless ``labels`` are given).
 
     Raises
     ------
@@ -145,8 +145,10 @@ def plot_support(
     style: dict[str, Any] = (
         {"marker": "o", "markersize": 3.5, "linewidth": 1.5}
         if n_learners <= _MANY_LINES
-        else {"linewidth": 0.8, "alpha": max(0.05, min(0.5, 5.0 / n_learners)), "color": "C0"}
+        else {"linewidth": 0.8, "alpha": max(0.05, min(0.5, 5.0 / n_learners))}
     )
+    if n_learners > _MANY_LINES and names is None:
+        style["color"] = "C0"  # one colour for an unlabelled bundle; labelled lines keep the colour cycle
     for column in range(n_learners):
         label = names[column] if names is not None else f"_learner {column}"  # "_" keeps it out of legends
         ax.plot(x, values[:, column], drawstyle="steps-post", label=label, **style)

@@ -170,6 +170,8 @@ def test_json_matches_to_records(
     table = _example_skill_table()
     for record in records:
         assert record.pop("skill_name") == table[record["skill_id"]][0]
+        assert record.pop("scaffold") in ("worked example", "representation", "prompt")
+        assert 0.0 <= record.pop("support") <= 1.0
     assert records == pl.recommend_next(graph, mastery, k=3).to_records(learner_ids)
 
 
@@ -183,7 +185,8 @@ def test_json_with_goal_and_learner(
     records = json.loads(out)
     recs = pl.recommend_next(graph, mastery, k=2, goals="multiply_fractions")
     expected = [r for r in recs.to_records(learner_ids) if r["learner_id"] == "L03"]
-    assert [{k: v for k, v in r.items() if k != "skill_name"} for r in records] == expected
+    extra = ("skill_name", "scaffold", "support")
+    assert [{k: v for k, v in r.items() if k not in extra} for r in records] == expected
     assert all(r["steps_to_goal"] is not None and r["steps_to_goal"] >= 0 for r in records)
 
 
