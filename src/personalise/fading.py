@@ -255,11 +255,16 @@ class ContingentFading(FadingRule):
         return min(float(self.levels), level + 1.0)
 
     def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
-        down = success & (level > 0)
-        if self.fade_after > 1:
-            down &= streak % self.fade_after == 0
+        if self.fade_after == 1:  # one step down on success, one up on failure, then clip
+            new: Float = np.multiply(success, -2.0)
+            new += 1.0
+            new += level
+            np.clip(new, 0.0, float(self.levels), out=new)
+            return new
+        down = success & (level > 0) & (streak % self.fade_after == 0)
         up = ~success & (level < self.levels)
-        return level - down + up
+        stepped: Float = level - down + up
+        return stepped
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.name, "levels": self.levels, "fade_after": self.fade_after, "start": self.start_level}

@@ -54,7 +54,7 @@ STATE_SCHEMA = "personalise.scaffold_state/1"
 _COUNTERS = ("opportunities", "successes", "failures", "streak", "failure_run")
 
 Float = NDArray[np.float64]
-Int = NDArray[np.int64]
+Int = NDArray[np.int32]
 
 
 def _check_skill(skill: object) -> Hashable:
@@ -351,11 +351,11 @@ class ScaffoldState:
     kinds: tuple[str, ...] = attrs.field(converter=_str_tuple)
     rules: tuple[FadingRule, ...] = attrs.field(converter=_rule_tuple)
     level: Float = _frozen_array(np.float64)
-    opportunities: Int = _frozen_array(np.int64)
-    successes: Int = _frozen_array(np.int64)
-    failures: Int = _frozen_array(np.int64)
-    streak: Int = _frozen_array(np.int64)
-    failure_run: Int = _frozen_array(np.int64)
+    opportunities: Int = _frozen_array(np.int32)
+    successes: Int = _frozen_array(np.int32)
+    failures: Int = _frozen_array(np.int32)
+    streak: Int = _frozen_array(np.int32)
+    failure_run: Int = _frozen_array(np.int32)
 
     def __attrs_post_init__(self) -> None:
         m = len(self.skills)
@@ -428,7 +428,7 @@ class ScaffoldState:
                 raise InvalidParameterError(f"scaffolds must be Scaffold objects; got {item!r}", value=item)
 
         def column(name: str) -> Any:
-            return np.tile(np.array([getattr(s, name) for s in items], dtype=np.float64 if name == "level" else np.int64), (n, 1))
+            return np.tile(np.array([getattr(s, name) for s in items], dtype=np.float64 if name == "level" else np.int32), (n, 1))
 
         return cls(
             [s.skill for s in items],
@@ -464,13 +464,16 @@ class ScaffoldState:
         on = None if active is None else _bool_array(active, "active", shape)
         needs_mastery = any(rule.uses_mastery for rule in self.rules)
         values = _mastery_array(mastery, shape) if needs_mastery else None
-        new_streak = (self.streak + 1) * right
-        new_run = (self.failure_run + 1) * ~right
+        wrong = ~right
+        new_streak = self.streak + np.int32(1)
+        new_streak *= right
+        new_run = self.failure_run + np.int32(1)
+        new_run *= wrong
         if on is None:
             counters = {
-                "opportunities": self.opportunities + 1,
+                "opportunities": self.opportunities + np.int32(1),
                 "successes": self.successes + right,
-                "failures": self.failures + ~right,
+                "failures": self.failures + wrong,
                 "streak": new_streak,
                 "failure_run": new_run,
             }
@@ -478,13 +481,18 @@ class ScaffoldState:
             counters = {
                 "opportunities": self.opportunities + on,
                 "successes": self.successes + (right & on),
-                "failures": self.failures + (~right & on),
+                "failures": self.failures + (wrong & on),
                 "streak": np.where(on, new_streak, self.streak),
                 "failure_run": np.where(on, new_run, self.failure_run),
             }
+        groups = self._groups()
+        if len(groups) == 1 and on is None:  # one rule for every column: no gathering, no copy
+            rule = groups[0][0]
+            level = rule.next_levels(self.level, counters["opportunities"], counters["streak"], right, values)
+            return _built(self, np.asarray(level, dtype=np.float64), counters)
         level = np.empty(shape)
-        for rule, cols in self._groups():
-            new = rule.next_levels(
+        for rule, cols in groups:
+            new = rule.next_levels(  # a fresh array
                 self.level[:, cols],
                 counters["opportunities"][:, cols],
                 counters["streak"][:, cols],
@@ -576,7 +584,7 @@ def _built(state: ScaffoldState, level: Float, counters: Mapping[str, NDArray[An
         object.__setattr__(new, name, value)
     object.__setattr__(new, "level", _freeze(level))
     for name in _COUNTERS:
-        object.__setattr__(new, name, _freeze(np.asarray(counters[name], dtype=np.int64)))
+        object.__setattr__(new, name, _freeze(np.asarray(counters[name], dtype=np.int32)))
     return new
 
 

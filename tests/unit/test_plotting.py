@@ -102,6 +102,9 @@ def test_many_learners_are_thin_translucent_lines() -> None:
         np.testing.assert_array_equal(line.get_ydata(), support[:, column])
         assert line.get_alpha() is not None and line.get_alpha() < 1.0
         assert line.get_marker() in ("None", None, "")
+    assert len({line.get_color() for line in ax.lines}) == 1  # one colour for an unlabelled bundle
+    labelled = plot_support(support, labels=[f"L{i}" for i in range(40)])
+    assert len({line.get_color() for line in labelled.lines}) > 1
 
 
 def test_few_learners_have_markers() -> None:
