@@ -62,7 +62,10 @@ def _opportunities(value: object) -> int:
 
 
 def _half_life(value: object) -> float:
-    return _number(value, "half_life", low=0.0, high=math.inf, open_low=True)
+    result = _number(value, "half_life", low=0.0, high=math.inf, open_low=True)
+    if not math.isfinite(result):
+        raise InvalidParameterError(f"half_life must be finite (support that never fades); got {value!r}", value=value)
+    return result
 
 
 def _floor(value: object) -> float:
@@ -130,6 +133,15 @@ class FadingRule(abc.ABC):
         """The rule as a JSON-ready dict with its ``"rule"`` name."""
         return {"rule": self.name, **attrs.asdict(self)}
 
+    def check_levels(self, levels: Float) -> None:
+        """Raise unless every level is one this rule can hold (support in [0, 1], whole rungs of a ladder)."""
+        support = self.supports(levels)
+        bad = np.flatnonzero(~((support >= 0.0) & (support <= 1.0)))
+        if bad.size:
+            value = float(levels.reshape(-1)[bad[0]])
+            shown = float(support.reshape(-1)[bad[0]])
+            raise InvalidParameterError(f"level {value!r} gives support {shown!r} outside [0, 1] for {self!r}", value=value)
+
 
 # ------------------------------------------------------------ by opportunity
 @attrs.frozen
@@ -182,13 +194,17 @@ class ExponentialFading(_ByOpportunity):
     half_life: float = attrs.field(converter=_half_life)
     floor: float = attrs.field(default=0.05, converter=_floor)
 
+    @property
+    def last(self) -> int:
+        """The last opportunity count with support at or above ``floor`` (after it, support is 0)."""
+        return math.floor(self.half_life * math.log2(1.0 / self.floor) + 1e-9)
+
     def at(self, opportunities: int) -> float:
-        value = 0.5 ** (opportunities / self.half_life)
-        return value if value >= self.floor else 0.0
+        # the same NumPy power as at_many, so both forms give the same bits
+        return float(self.at_many(np.array([opportunities], dtype=np.int64))[0])
 
     def at_many(self, opportunities: Int) -> Float:
-        value = 0.5 ** (opportunities / self.half_life)
-        return np.where(value >= self.floor, value, 0.0)
+        return np.where(opportunities <= self.last, 0.5 ** (opportunities / self.half_life), 0.0)
 
 
 def _levels(value: Any) -> tuple[float, ...]:
@@ -223,8 +239,19 @@ class StepwiseFading(_ByOpportunity):
 
 
 # ----------------------------------------------------------------- by outcome
+class _Ladder(FadingRule):
+    """Rules whose level is a whole rung of a ladder."""
+
+    def check_levels(self, levels: Float) -> None:
+        super().check_levels(levels)
+        bad = np.flatnonzero(levels.reshape(-1) != np.round(levels.reshape(-1)))
+        if bad.size:
+            value = float(levels.reshape(-1)[bad[0]])
+            raise InvalidParameterError(f"level must be a whole rung for {self!r}; got {value!r}", value=value)
+
+
 @attrs.frozen
-class ContingentFading(FadingRule):
+class ContingentFading(_Ladder):
     """Wood's contingent shift rule on a ladder of ``levels`` (see :func:`contingent_fading`)."""
 
     name: ClassVar[str] = "contingent"
@@ -271,7 +298,7 @@ class ContingentFading(FadingRule):
 
 
 @attrs.frozen
-class BackwardFading(FadingRule):
+class BackwardFading(_Ladder):
     """Backward fading of a worked example with ``n_steps`` steps (see :func:`backward_fading`)."""
 
     name: ClassVar[str] = "backward"
@@ -459,7 +486,7 @@ def rule_from_dict(data: Mapping[str, Any]) -> FadingRule:
     if not isinstance(data, Mapping) or "rule" not in data:
         raise InvalidParameterError(f"a fading rule must be a JSON object with a 'rule' name; got {data!r}", value=data)
     name = data["rule"]
-    if name not in _RULES:
+    if not isinstance(name, str) or name not in _RULES:
         raise InvalidParameterError(f"unknown fading rule {name!r}; expected one of {sorted(_RULES)}", value=name)
     fields = {k: v for k, v in data.items() if k != "rule"}
     if name == "contingent" and "start" in fields:

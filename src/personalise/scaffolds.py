@@ -52,6 +52,8 @@ WOOD_FUNCTIONS = (
 SCAFFOLD_SCHEMA = "personalise.scaffold/1"
 STATE_SCHEMA = "personalise.scaffold_state/1"
 _COUNTERS = ("opportunities", "successes", "failures", "streak", "failure_run")
+#: Largest value of a history counter (counters are stored as int32 in the cohort form).
+COUNTER_LIMIT = 2**31 - 1
 
 Float = NDArray[np.float64]
 Int = NDArray[np.int32]
@@ -117,7 +119,10 @@ def _rule_tuple(values: Iterable[FadingRule]) -> tuple[FadingRule, ...]:
 
 def _counter(name: str) -> Any:
     def check(value: object) -> int:
-        return check_int(value, name, minimum=0)
+        result = check_int(value, name, minimum=0)
+        if result > COUNTER_LIMIT:
+            raise InvalidParameterError(f"{name} must be at most {COUNTER_LIMIT}; got {result}", value=result)
+        return result
 
     return attrs.field(default=0, converter=check)
 
@@ -173,11 +178,7 @@ class Scaffold:
         if isinstance(level, (bool, np.bool_)) or not isinstance(level, numbers.Real):
             raise InvalidParameterError(f"level must be a number; got {level!r}", value=level)
         object.__setattr__(self, "level", float(level))
-        support = self.rule.support(self.level)
-        if not 0.0 <= support <= 1.0:
-            raise InvalidParameterError(
-                f"level {self.level!r} gives support {support!r} outside [0, 1] for {self.rule!r}", value=self.level
-            )
+        self.rule.check_levels(np.array([self.level]))
         if self.successes + self.failures > self.opportunities:
             raise InvalidParameterError(
                 f"successes + failures ({self.successes + self.failures}) exceed opportunities ({self.opportunities})",
@@ -223,6 +224,8 @@ class Scaffold:
         """
         right = _check_success(success)
         value = _check_mastery_value(mastery, self.rule)
+        if self.opportunities >= COUNTER_LIMIT:
+            raise InvalidParameterError(f"the opportunity counter is at its limit ({COUNTER_LIMIT})", value=self.opportunities)
         opportunities = self.opportunities + 1
         streak = self.streak + 1 if right else 0
         level = self.rule.next_level(self.level, opportunities, streak, right, value)
@@ -307,9 +310,24 @@ class Scaffold:
 
 
 # ------------------------------------------------------------------- cohort
-def _frozen_array(dtype: Any) -> Any:
+def _frozen_array(dtype: Any, name: str = "level") -> Any:
     def convert(value: Any) -> NDArray[Any]:
-        array = np.array(value, dtype=dtype, copy=True)
+        raw = np.asarray(value)
+        if np.dtype(dtype).kind == "i" and raw.size:
+            if raw.dtype.kind not in "iuf" or raw.dtype == np.bool_:
+                raise InvalidParameterError(f"{name} must hold whole numbers; got dtype {raw.dtype}", value=raw.dtype)
+            bad = np.flatnonzero(~((raw == np.round(raw)) & (raw >= 0) & (raw <= COUNTER_LIMIT)).reshape(-1))
+            if bad.size:
+                item = raw.reshape(-1)[bad[0]].item()
+                where = np.unravel_index(int(bad[0]), raw.shape) if raw.ndim else ()
+                raise InvalidParameterError(
+                    f"{name} must hold whole numbers in [0, {COUNTER_LIMIT}]; got {item!r} at {tuple(int(x) for x in where)}",
+                    value=item,
+                )
+        try:
+            array = np.array(raw, dtype=dtype, copy=True)
+        except (TypeError, ValueError):
+            raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value) from None
         array.flags.writeable = False
         return array
 
@@ -351,11 +369,11 @@ class ScaffoldState:
     kinds: tuple[str, ...] = attrs.field(converter=_str_tuple)
     rules: tuple[FadingRule, ...] = attrs.field(converter=_rule_tuple)
     level: Float = _frozen_array(np.float64)
-    opportunities: Int = _frozen_array(np.int32)
-    successes: Int = _frozen_array(np.int32)
-    failures: Int = _frozen_array(np.int32)
-    streak: Int = _frozen_array(np.int32)
-    failure_run: Int = _frozen_array(np.int32)
+    opportunities: Int = _frozen_array(np.int32, "opportunities")
+    successes: Int = _frozen_array(np.int32, "successes")
+    failures: Int = _frozen_array(np.int32, "failures")
+    streak: Int = _frozen_array(np.int32, "streak")
+    failure_run: Int = _frozen_array(np.int32, "failure_run")
 
     def __attrs_post_init__(self) -> None:
         m = len(self.skills)
@@ -375,11 +393,21 @@ class ScaffoldState:
             if values.size and values.min() < 0:
                 i, j = (int(x) for x in np.argwhere(values < 0)[0])
                 raise InvalidParameterError(f"{name} must be >= 0; got {int(values[i, j])} at ({i}, {j})", value=int(values[i, j]))
-        support = self.support
-        bad = np.argwhere(~((support >= 0.0) & (support <= 1.0)))
-        if bad.size:
-            i, j = (int(x) for x in bad[0])
-            raise InvalidParameterError(f"support must lie in [0, 1]; got {float(support[i, j])!r} at ({i}, {j})", value=float(support[i, j]))
+        for rule, cols in self._groups():
+            block = np.ascontiguousarray(self.level[:, cols])
+            try:
+                rule.check_levels(block)
+            except InvalidParameterError as err:
+                value = float(err.value)  # type: ignore[arg-type]
+                i, j = (int(x) for x in np.argwhere(np.isnan(block) if value != value else block == value)[0])
+                column = j if isinstance(cols, slice) else cols[j]
+                raise InvalidParameterError(f"{err} at ({i}, {column})", value=err.value) from None
+        over = np.argwhere(self.successes.astype(np.int64) + self.failures > self.opportunities)
+        if over.size:
+            i, j = (int(x) for x in over[0])
+            raise InvalidParameterError(
+                f"successes + failures exceed opportunities at ({i}, {j})", value=int(self.opportunities[i, j])
+            )
 
     def __repr__(self) -> str:
         return f"ScaffoldState(n_learners={self.n_learners}, n_scaffolds={self.n_scaffolds})"
@@ -461,6 +489,8 @@ class ScaffoldState:
         """
         shape = self.level.shape
         right = _bool_array(outcomes, "outcomes", shape)
+        if self.opportunities.size and int(self.opportunities.max()) >= COUNTER_LIMIT:
+            raise InvalidParameterError(f"an opportunity counter is at its limit ({COUNTER_LIMIT})", value=COUNTER_LIMIT)
         on = None if active is None else _bool_array(active, "active", shape)
         needs_mastery = any(rule.uses_mastery for rule in self.rules)
         values = _mastery_array(mastery, shape) if needs_mastery else None
@@ -566,14 +596,18 @@ class ScaffoldState:
                 array = np.array(data[name], dtype=dtype)
             except (TypeError, ValueError):
                 raise InvalidParameterError(f"field {name!r} must be a table of numbers", value=name) from None
-            return array.reshape(-1, n_cols) if array.size == 0 else array
+            if array.ndim == 2:
+                return array
+            if array.size:
+                raise InvalidParameterError(f"field {name!r} must be a table (one row per learner)", value=name)
+            return array.reshape(0, n_cols)
 
         return cls(
             data["skills"],
             data["kinds"],
             [rule_from_dict(rule) for rule in data["rules"]],
             grid("level", np.float64),
-            *(grid(name, np.int64) for name in _COUNTERS),
+            *(grid(name, None) for name in _COUNTERS),  # the constructor checks they are whole numbers
         )
 
 
@@ -606,7 +640,10 @@ def _bool_array(values: Any, name: str, shape: tuple[int, ...]) -> NDArray[np.bo
 def _mastery_array(values: Any, shape: tuple[int, ...]) -> Float:
     if values is None:
         raise InvalidParameterError("mastery= is required: a column uses mastery_fading", value=None)
-    array = np.asarray(values, dtype=np.float64)
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"mastery must hold numbers in [0, 1]; got {values!r}", value=values) from None
     if array.shape != shape:
         raise ShapeError(f"mastery must have shape {shape}; got {array.shape}", value=array.shape)
     bad = np.argwhere(~((array >= 0.0) & (array <= 1.0)))
