@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
 import personalise as pl
+from _timing import best_of, peak_extra_bytes
 
 
 def layered_dag(n_skills: int, *, n_layers: int = 20, fan_in: float = 3.0, rng: Any = None) -> nx.DiGraph:
@@ -99,23 +97,8 @@ def tuned_loop(G: nx.DiGraph, order: list[str], mastery: np.ndarray, k: int, thr
     return result
 
 
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
-def peak_extra_bytes(fn: Callable[[], Any]) -> int:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - base
 
 
 def main() -> None:

@@ -36,40 +36,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
-import tracemalloc
-from collections.abc import Callable
-from typing import Any
 
 import attrs
 import numpy as np
 
 import personalise as pl
+from _timing import best_of, peak_extra_bytes
 
 N_SCAFFOLDS = 8
 P_SUCCESS = 0.6
 TARGET_FLOOR_RATIO = 4.0
 
 
-def best_of(fn: Callable[[], Any], repeat: int, number: int = 1) -> float:
-    """Best time of ``repeat`` runs, each of ``number`` calls, in seconds per call."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
-def peak_extra_bytes(fn: Callable[[], Any]) -> int:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - base
 
 
 def cohort(n_learners: int, n_scaffolds: int, *, rng: np.random.Generator, warm_up: int = 8) -> pl.ScaffoldState:

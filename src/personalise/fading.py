@@ -240,7 +240,37 @@ class StepwiseFading(_ByOpportunity):
 
 # ----------------------------------------------------------------- by outcome
 class _Ladder(FadingRule):
-    """Rules whose level is a whole rung of a ladder."""
+    """Rules whose level is a whole rung of a ladder from 0 to ``top``, moved by outcomes.
+
+    A success steps down one rung when :meth:`fades` says so; a failure steps
+    up one rung when ``climbs`` is true. Support is ``level / top``.
+    """
+
+    uses_outcome: ClassVar[bool] = True
+
+    @property
+    @abc.abstractmethod
+    def top(self) -> int:
+        """The highest rung (full support)."""
+
+    @property
+    def climbs(self) -> bool:
+        """Whether a failure brings back one rung of support."""
+        return True
+
+    def fades(self, streak: int) -> bool:
+        """Whether a success that makes a run of ``streak`` successes steps down."""
+        return True
+
+    def fades_many(self, streak: Int) -> Bool | bool:
+        """:meth:`fades` for many runs at once."""
+        return True
+
+    def support(self, level: float) -> float:
+        return level / self.top
+
+    def supports(self, level: Float) -> Float:
+        return level / self.top
 
     def check_levels(self, levels: Float) -> None:
         super().check_levels(levels)
@@ -249,13 +279,30 @@ class _Ladder(FadingRule):
             value = float(levels.reshape(-1)[bad[0]])
             raise InvalidParameterError(f"level must be a whole rung for {self!r}; got {value!r}", value=value)
 
+    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
+        if success:
+            return max(0.0, level - 1.0) if self.fades(streak) else level
+        return min(float(self.top), level + 1.0) if self.climbs else level
+
+    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
+        fades = self.fades_many(streak)
+        if fades is True and self.climbs:  # one rung down on success, one up on failure, then clip
+            new: Float = np.multiply(success, -2.0)
+            new += 1.0
+            new += level
+            np.clip(new, 0.0, float(self.top), out=new)
+            return new
+        stepped: Float = level - (success & (level > 0) & fades)
+        if self.climbs:
+            stepped += ~success & (level < self.top)
+        return stepped
+
 
 @attrs.frozen
 class ContingentFading(_Ladder):
     """Wood's contingent shift rule on a ladder of ``levels`` (see :func:`contingent_fading`)."""
 
     name: ClassVar[str] = "contingent"
-    uses_outcome: ClassVar[bool] = True
     levels: int = attrs.field(default=5, converter=_n_levels)
     fade_after: int = attrs.field(default=1, converter=_fade_after)
     start_level: int | None = attrs.field(default=None)
@@ -267,31 +314,18 @@ class ContingentFading(_Ladder):
                 raise InvalidParameterError(f"start must lie in [0, levels={self.levels}]; got {level}", value=level)
             object.__setattr__(self, "start_level", level)
 
+    @property
+    def top(self) -> int:
+        return self.levels
+
     def start(self) -> float:
         return float(self.levels if self.start_level is None else self.start_level)
 
-    def support(self, level: float) -> float:
-        return level / self.levels
+    def fades(self, streak: int) -> bool:
+        return streak % self.fade_after == 0
 
-    def supports(self, level: Float) -> Float:
-        return level / self.levels
-
-    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
-        if success:
-            return max(0.0, level - 1.0) if streak % self.fade_after == 0 else level
-        return min(float(self.levels), level + 1.0)
-
-    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
-        if self.fade_after == 1:  # one step down on success, one up on failure, then clip
-            new: Float = np.multiply(success, -2.0)
-            new += 1.0
-            new += level
-            np.clip(new, 0.0, float(self.levels), out=new)
-            return new
-        down = success & (level > 0) & (streak % self.fade_after == 0)
-        up = ~success & (level < self.levels)
-        stepped: Float = level - down + up
-        return stepped
+    def fades_many(self, streak: Int) -> Bool | bool:
+        return True if self.fade_after == 1 else np.asarray(streak % self.fade_after == 0)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.name, "levels": self.levels, "fade_after": self.fade_after, "start": self.start_level}
@@ -302,7 +336,6 @@ class BackwardFading(_Ladder):
     """Backward fading of a worked example with ``n_steps`` steps (see :func:`backward_fading`)."""
 
     name: ClassVar[str] = "backward"
-    uses_outcome: ClassVar[bool] = True
     n_steps: int = attrs.field(converter=_n_steps)
     reinstate: bool = attrs.field(default=True)
 
@@ -310,25 +343,16 @@ class BackwardFading(_Ladder):
         if not isinstance(self.reinstate, (bool, np.bool_)):
             raise InvalidParameterError(f"reinstate must be True or False; got {self.reinstate!r}", value=self.reinstate)
 
+    @property
+    def top(self) -> int:
+        return self.n_steps
+
+    @property
+    def climbs(self) -> bool:
+        return bool(self.reinstate)
+
     def start(self) -> float:
         return float(self.n_steps)  # level = steps still worked for the learner
-
-    def support(self, level: float) -> float:
-        return level / self.n_steps
-
-    def supports(self, level: Float) -> Float:
-        return level / self.n_steps
-
-    def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
-        if success:
-            return max(0.0, level - 1.0)
-        return min(float(self.n_steps), level + 1.0) if self.reinstate else level
-
-    def next_levels(self, level: Float, opportunities: Int, streak: Int, success: Bool, mastery: Float | None) -> Float:
-        down = success & (level > 0)
-        if not self.reinstate:
-            return level - down
-        return level - down + (~success & (level < self.n_steps))
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.name, "n_steps": self.n_steps, "reinstate": bool(self.reinstate)}
