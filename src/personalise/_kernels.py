@@ -68,13 +68,20 @@ def threshold_into(block: NDArray[Any], threshold: Any, flags: BoolArray) -> Non
 
 
 def flags_to_octets(flags: BoolArray, out: U64) -> None:
-    """Pack eight learners per byte: ``out[:, :width // 8]`` from bool ``flags`` (n_rows, width)."""
+    """Pack eight learners per byte: ``out[:, :width // 8]`` from bool ``flags`` (n_rows, width).
+
+    Bool bytes are 0 or 1, so shifting whole words moves eight skills at once;
+    three rounds of shift-and-or combine rows pairwise (2, then 4, then 8).
+    """
     n_rows, width = flags.shape
     words = flags.view(_U).reshape(n_rows // 8, 8, width // 8)
+    pairs = np.left_shift(words[:, 1::2], _U(1))
+    pairs |= words[:, 0::2]
+    quads = np.left_shift(pairs[:, 1::2], _U(2))
+    quads |= pairs[:, 0::2]
     acc = out[:, : width // 8]
-    np.copyto(acc, words[:, 0, :])
-    for j in range(1, 8):
-        acc |= words[:, j, :] << _U(j)
+    np.left_shift(quads[:, 1], _U(4), out=acc)
+    acc |= quads[:, 0]
 
 
 def transpose_bytes(words: U64) -> None:

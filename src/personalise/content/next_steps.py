@@ -48,6 +48,9 @@ from personalise.graph import CompiledGraph
 
 __all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]
 
+#: An empty array: Recommendations then uses its documented default (NaN).
+_NOT_GIVEN = np.empty(0)
+
 #: Learners processed per block (a multiple of 64). Extra memory scales with it.
 BLOCK_ROWS = 8192
 
@@ -508,7 +511,7 @@ def recommend_next(
         gathers.append((code, lookup, width, _gather_order(layout, order, n_sets)))
     indices = np.full((n_learners, k), -1, dtype=np.intp)
     terms = np.full((n_learners, k), R.UNLOCKS, dtype=np.int8)
-    recall = np.full((n_learners, k), np.nan)
+    recall = np.full((n_learners, k), np.nan) if review is not None else None
     extra = None if band is None else band.fill_flags
     for start, stop, mastered, in_band in _mastered_columns(array, limit, layout, extra):
         ready = _ready_columns(mastered, layout)
@@ -528,6 +531,7 @@ def recommend_next(
             indices[start + members] = chosen
         if review is not None and review.max_reviews:
             due, due_recall = review.choose(array[start:stop] >= array.dtype.type(limit), start, stop)
+            assert recall is not None
             _put_reviews_first(indices[start:stop], terms[start:stop], recall[start:stop], due, due_recall)
 
     valid = indices >= 0
@@ -541,10 +545,12 @@ def recommend_next(
         table = np.pad(steps_table, ((0, 0), (0, 1)), constant_values=-1)
         steps_to_goal = np.where(has_goal, table[np.maximum(goal_index, 0)[:, None], indices], -1)
         scores = np.where(has_goal, -steps_to_goal.astype(np.float64), scores)
-    scores = np.where(is_review, 1.0 - recall, scores)
+    if recall is not None:
+        scores = np.where(is_review, 1.0 - recall, scores)
     terms[~valid] = R.UNLOCKS
-    predicted = np.full((n_learners, k), np.nan)
+    predicted = None
     if band is not None:
+        predicted = np.full((n_learners, k), np.nan)
         rows_index = np.nonzero(valid)
         skills = indices[rows_index]
         predicted[rows_index] = band.guess[skills] + array[rows_index[0], skills] * band.rise[skills]
@@ -557,8 +563,8 @@ def recommend_next(
         goal_sets=[tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets],
         threshold=limit,
         terms=terms,
-        predicted_success=predicted,
-        recall=recall,
+        predicted_success=predicted if predicted is not None else _NOT_GIVEN,
+        recall=recall if recall is not None else _NOT_GIVEN,
         target_success=None if band is None else (band.low, band.high),
     )
 

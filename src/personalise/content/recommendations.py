@@ -115,10 +115,8 @@ class Recommendations:
             raise ShapeError(f"scores and steps_to_goal must have the shape of indices {shape}", value=shape)
         for name, fill in (("terms", 0), ("predicted_success", np.nan), ("recall", np.nan)):
             value = getattr(self, name)
-            if value.shape == (0,) and shape != (0,):  # not given: the documented default
-                default = np.full(shape, fill, dtype=value.dtype)
-                default.flags.writeable = False
-                object.__setattr__(self, name, default)
+            if value.shape == (0,) and shape != (0,):  # not given: the documented default, no memory
+                object.__setattr__(self, name, np.broadcast_to(np.array(fill, dtype=value.dtype), shape))
             elif value.shape != shape:
                 raise ShapeError(f"{name} must have the shape of indices {shape}; got {value.shape}", value=value.shape)
 
