@@ -38,6 +38,13 @@ from personalise.exceptions import (
     ShapeError,
     UnknownSkillError,
 )
+from personalise.experience import (
+    ChoiceMenu,
+    ChoiceRecord,
+    Pathway,
+    choice_menu,
+    pathway_to,
+)
 from personalise.fading import (
     backward_fading,
     contingent_fading,
@@ -47,6 +54,13 @@ from personalise.fading import (
     stepwise_fading,
 )
 from personalise.graph import CompiledGraph, compile_graph
+from personalise.levels import (
+    EvidenceEntry,
+    Level,
+    effect_size_range,
+    evidence,
+    months_of_progress,
+)
 from personalise.loaders import (
     RepairReport,
     load_example_class,
@@ -54,23 +68,49 @@ from personalise.loaders import (
     read_edge_csv,
     read_junyi_exercises,
 )
-
 from personalise.plotting import plot_support
 from personalise.scaffolds import Finding, Scaffold, ScaffoldState, audit_scaffolds
+from personalise.teaching import (
+    Decision,
+    Diagnosis,
+    Group,
+    GroupingFinding,
+    HingeQuestion,
+    Verification,
+    audit_grouping,
+    decide,
+    diagnose,
+    flexible_groups,
+    guess_corrected,
+    verify,
+)
+from personalise.voice import HartRung, ParticipationStage
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BKTModel",
     "BKTParams",
+    "ChoiceMenu",
+    "ChoiceRecord",
     "CompiledGraph",
     "CyclicPrerequisiteError",
+    "Decision",
     "DegenerateFitWarning",
+    "Diagnosis",
+    "EvidenceEntry",
     "EvidenceError",
     "Finding",
     "GraphError",
+    "Group",
+    "GroupingFinding",
+    "HartRung",
+    "HingeQuestion",
     "IdentifiabilityWarning",
     "InvalidParameterError",
+    "Level",
+    "ParticipationStage",
+    "Pathway",
     "PersonaliseError",
     "PersonaliseWarning",
     "Recommendations",
@@ -79,19 +119,30 @@ __all__ = [
     "ScaffoldState",
     "ShapeError",
     "UnknownSkillError",
+    "Verification",
     "__version__",
+    "audit_grouping",
     "audit_scaffolds",
     "backward_fading",
+    "choice_menu",
     "compile_graph",
     "contingent_fading",
     "crossvalidate",
+    "decide",
+    "diagnose",
+    "effect_size_range",
+    "evidence",
     "exponential_fading",
     "fit_bkt",
+    "flexible_groups",
+    "guess_corrected",
     "inner_fringe",
     "linear_fading",
     "load_example_class",
     "load_example_curriculum",
     "mastery_fading",
+    "months_of_progress",
+    "pathway_to",
     "plot_support",
     "read_edge_csv",
     "read_junyi_exercises",
@@ -99,4 +150,5 @@ __all__ = [
     "recommend_next",
     "stepwise_fading",
     "update_mastery",
+    "verify",
 ]
