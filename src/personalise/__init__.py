@@ -54,6 +54,7 @@ from personalise.fading import (
     stepwise_fading,
 )
 from personalise.graph import CompiledGraph, compile_graph
+from personalise.lesson import LessonPlan, PlanItem, plan_lesson
 from personalise.levels import (
     EvidenceEntry,
     Level,
@@ -108,11 +109,13 @@ __all__ = [
     "HingeQuestion",
     "IdentifiabilityWarning",
     "InvalidParameterError",
+    "LessonPlan",
     "Level",
     "ParticipationStage",
     "Pathway",
     "PersonaliseError",
     "PersonaliseWarning",
+    "PlanItem",
     "Recommendations",
     "RepairReport",
     "Scaffold",
@@ -143,6 +146,7 @@ __all__ = [
     "mastery_fading",
     "months_of_progress",
     "pathway_to",
+    "plan_lesson",
     "plot_support",
     "read_edge_csv",
     "read_junyi_exercises",

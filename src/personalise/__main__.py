@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from personalise import __version__
-from personalise._demo import FORMATS, build_demo, render
+from personalise._demo import FORMATS, build_demo, render, render_lesson
 from personalise.exceptions import PersonaliseError
 
 __all__ = ["main"]
@@ -109,11 +109,19 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
         help="show only this learner, e.g. L05 (repeatable)",
     )
     demo.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    demo.add_argument(
+        "--lesson",
+        action="store_true",
+        help="print a lesson plan across the three levels instead (hinge question, groups, next steps, choices)",
+    )
     demo.set_defaults(handler=_run_demo)
     return parser
 
 
 def _run_demo(args: argparse.Namespace, stdout: TextIO) -> None:
+    if args.lesson:
+        stdout.write(render_lesson(k=args.k, threshold=args.threshold))
+        return
     demo = build_demo(k=args.k, threshold=args.threshold, goals=args.goal, learners=args.learner)
     stdout.write(render(demo, args.format))
 

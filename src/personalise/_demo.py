@@ -24,10 +24,12 @@ from numpy.typing import NDArray
 from personalise.content import Recommendations, recommend_next
 from personalise.exceptions import InvalidParameterError, UnknownSkillError
 from personalise.fading import MasteryFading, mastery_fading
+from personalise.lesson import plan_lesson
+from personalise.teaching import HingeQuestion
 from personalise.graph import CompiledGraph
 from personalise.loaders import _example_skill_table, load_example_class, load_example_curriculum
 
-__all__ = ["FORMATS", "WIDTH", "Demo", "build_demo", "render"]
+__all__ = ["FORMATS", "WIDTH", "Demo", "build_demo", "render", "render_lesson"]
 
 #: Output formats of the ``demo`` command.
 FORMATS: Final = ("table", "json", "csv")
@@ -388,3 +390,50 @@ def render_table(demo: Demo) -> str:
         lines.append("")
     lines.append(_fill(REMINDER))
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- lesson plan
+#: The bundled hinge question: which fraction is bigger, 1/3 or 1/5? (skill: comparing unit fractions)
+EXAMPLE_QUESTION: Final = HingeQuestion(
+    "compare_fractions_same_denominator",
+    ("A: 1/5, because 5 is bigger", "B: 1/3", "C: they are the same size"),
+    "B: 1/3",
+    {
+        "A: 1/5, because 5 is bigger": "bigger denominator means a bigger part",
+        "C: they are the same size": "fractions with numerator 1 are all equal",
+    },
+    text="Which is bigger, 1/3 or 1/5?",
+)
+
+
+def example_answers(learner_ids: Sequence[str], mastery: NDArray[np.float64], column: int) -> dict[str, str | None]:
+    """Deterministic answers for the bundled class: learners who know unit fractions answer right."""
+    options = EXAMPLE_QUESTION.options
+    answers: dict[str, str | None] = {}
+    for i, learner in enumerate(learner_ids):
+        m = float(mastery[i, column])
+        answers[learner] = None if i % 9 == 8 else options[1] if m >= 0.6 else options[0] if i % 3 else options[2]
+    return answers
+
+
+def render_lesson(*, k: int = 3, threshold: float = 0.95) -> str:
+    """A lesson plan for the bundled class, from the bundled hinge question's answers."""
+    graph = load_example_curriculum()
+    learner_ids, mastery = load_example_class(graph)
+    column = graph.index_of("unit_fractions_of_shapes")
+    plan = plan_lesson(
+        graph,
+        mastery,
+        learner_ids=learner_ids,
+        question=EXAMPLE_QUESTION,
+        answers=example_answers(learner_ids, mastery, column),
+        k=k,
+        threshold=threshold,
+        max_group_size=8,
+    )
+    header = _fill(
+        f"Exit question: {EXAMPLE_QUESTION.text} Each wrong option reveals a misconception. "
+        "The plan starts at the teaching level (strongest evidence), then content, then experience; "
+        "every item says why."
+    )
+    return header + "\n\n" + str(plan) + "\n"

@@ -279,3 +279,12 @@ def test_demo_imports_neither_networkx_nor_pandas() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_demo_lesson_prints_a_plan_across_the_three_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--lesson"]) == 0
+    out = capsys.readouterr().out
+    assert "Lesson plan for 28 learners" in out
+    for title in ("Teaching (", "Content (", "Experience ("):
+        assert title in out
+    assert out.index("Teaching (") < out.index("Content (") < out.index("Experience (")
