@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from personalise.exceptions import InvalidParameterError, ShapeError
 
 __all__ = [
+    "check_id",
     "check_int",
     "load_json_document",
     "check_learner_ids",
@@ -170,3 +171,14 @@ def load_json_document(document: str | bytes | Mapping[str, Any], schema: str) -
     if data.get("schema") != schema:
         raise InvalidParameterError(f"expected schema {schema!r}; got {data.get('schema')!r}", value=data.get("schema"))
     return data
+
+
+def check_id(value: object, what: str) -> Hashable:
+    """Return ``value`` if it can serve as an id (hashable, not None, not a container)."""
+    if value is None or isinstance(value, (list, dict, set)):
+        raise InvalidParameterError(f"{what} must be a hashable id; got {value!r}", value=value)
+    try:
+        hash(value)
+    except TypeError:
+        raise InvalidParameterError(f"{what} must be hashable; got {value!r}", value=value) from None
+    return value

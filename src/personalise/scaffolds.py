@@ -32,7 +32,7 @@ from personalise.fading import (
     _ByOpportunity,
     rule_from_dict,
 )
-from personalise._validation import check_int, check_learner_ids, load_json_document
+from personalise._validation import check_id, check_int, check_learner_ids, load_json_document
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
 
@@ -60,13 +60,7 @@ Int = NDArray[np.int32]
 
 
 def _check_skill(skill: object) -> Hashable:
-    if skill is None or isinstance(skill, (list, dict, set)):
-        raise InvalidParameterError(f"a scaffold's skill (its goal) must be a hashable id; got {skill!r}", value=skill)
-    try:
-        hash(skill)
-    except TypeError:
-        raise InvalidParameterError(f"a scaffold's skill must be hashable; got {skill!r}", value=skill) from None
-    return skill
+    return check_id(skill, "a scaffold's skill (its goal)")
 
 
 def _check_kind(kind: object) -> str:

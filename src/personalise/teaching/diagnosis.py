@@ -10,9 +10,8 @@ from typing import Any
 
 import attrs
 
-from personalise._validation import (
-    load_json_document,
-)
+from personalise._validation import check_id as _check_id
+from personalise._validation import load_json_document
 from personalise.exceptions import EvidenceError, InvalidParameterError
 
 __all__ = [
@@ -47,16 +46,6 @@ Ids = tuple[Hashable, ...]
 
 
 # ------------------------------------------------------------ hinge question
-def _check_id(value: object, what: str) -> Hashable:
-    if value is None or isinstance(value, (list, dict, set)):
-        raise InvalidParameterError(f"{what} must be a hashable id; got {value!r}", value=value)
-    try:
-        hash(value)
-    except TypeError:
-        raise InvalidParameterError(f"{what} must be hashable; got {value!r}", value=value) from None
-    return value
-
-
 def _check_skill(skill: object) -> Hashable:
     return _check_id(skill, "a hinge question's skill")
 

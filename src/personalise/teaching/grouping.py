@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from personalise._validation import check_id as _check_id
 from personalise._validation import (
     check_int,
     check_learner_ids,
@@ -24,7 +25,6 @@ from personalise.teaching.diagnosis import (
     REGROUP_AT,
     Diagnosis,
     Ids,
-    _check_id,
     _id_tuple,
     _id_tuples,
     _one_of,
