@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from personalise._validation import check_learner_ids
+from personalise._validation import check_learner_ids, load_json_document
 from personalise.content import recommend_next
 from personalise.content.bkt_params import BKTParams
 from personalise.exceptions import InvalidParameterError, ShapeError
@@ -155,14 +155,52 @@ class LessonPlan:
         )
 
     def to_json(self) -> str:
-        """The plan as a JSON document with a ``"schema"`` field (ids must be str or int)."""
+        """The plan as a JSON document with a ``"schema"`` field (ids must be str or int).
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("count", "add")])
+        >>> plan = pl.plan_lesson(g, np.array([[0.99, 0.5], [0.2, 0.0]]), learner_ids=["ann", "bo"])
+        >>> pl.LessonPlan.from_json(plan.to_json()) == plan
+        True
+        """
+        decision = None
+        if self.decision is not None:
+            decision = {"action": self.decision.action, "reason": self.decision.reason, "groups_by": list(self.decision.groups_by)}
         return json.dumps(
             {
                 "schema": SCHEMA,
-                "decision": None if self.decision is None else {"action": self.decision.action, "reason": self.decision.reason},
+                "decision": decision,
+                "groups": [{"basis": g.basis, "members": list(g.members), "kind": g.kind} for g in self.groups],
                 "items": [item.to_dict() for item in self.items],
             }
         )
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> LessonPlan:
+        """Rebuild a plan from :meth:`to_json` output.
+
+        Raises
+        ------
+        InvalidParameterError
+            On another schema, a missing field or an unknown level.
+        """
+        data = load_json_document(document, SCHEMA)
+        for field in ("decision", "groups", "items"):
+            if field not in data:
+                raise InvalidParameterError(f"lesson plan document is missing the field {field!r}", value=field)
+        try:
+            items = [
+                PlanItem(Level.from_name(item["level"]), item["what"], item["reason"], item["learners"])
+                for item in data["items"]
+            ]
+            groups = [Group(g["basis"], g["members"], g["kind"]) for g in data["groups"]]
+            raw = data["decision"]
+            decision = None if raw is None else Decision(raw["action"], raw["reason"], raw["groups_by"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise InvalidParameterError(f"bad lesson plan document: {err!r}", value=str(err)) from None
+        return cls(items, decision, groups)
 
     def to_frame(self) -> Any:
         """One row per item and learner: level, learner, what, reason (needs pandas)."""

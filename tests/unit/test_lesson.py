@@ -104,3 +104,13 @@ def test_the_plan_never_lowers_a_goal_and_ignores_learner_labels(seed: int, goal
         recs = pl.recommend_next(graph, mastery, goals=goal)
         for row in recs.steps_to_goal:
             assert all(s >= 0 for s in row if s != -1)  # every step leads to the same shared goal
+
+
+def test_json_round_trip_with_a_question(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
+    answers = {"ann": "A", "bo": "A", "cy": "B", "di": "B", "ed": None}
+    plan = pl.plan_lesson(graph, mastery, learner_ids=IDS, question=QUESTION, answers=answers)
+    assert pl.LessonPlan.from_json(plan.to_json()) == plan
+    with pytest.raises(pl.InvalidParameterError, match="schema"):
+        pl.LessonPlan.from_json('{"schema": "other/1"}')
+    with pytest.raises(pl.InvalidParameterError, match="'items'"):
+        pl.LessonPlan.from_json('{"schema": "personalise.lesson_plan/1", "decision": null, "groups": []}')
