@@ -122,21 +122,14 @@ def smooth(
             f = filtered[:, a : a + m_next]
             cols = slice(s0, s0 + m_next)
             g = gamma[:, cols]  # holds P(L_{t+1} | all) for continuing sequences
+            ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
             if m_next and not forgets:  # standard BKT: fewer operations, same values
-                ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
                 np.multiply(f, keep[:, cols], out=ah)
                 ah += learn[:, cols]
                 np.maximum(ah, _TINY, out=ah)
                 np.divide(g, ah, out=tk)
                 np.multiply(f, tk, out=tu)  # P(L_t | all): staying known is the only way to be known
-                np.subtract(1.0, f, out=tp)
-                tp *= learn[:, cols]
-                tp *= tk
-                stats["learned"][:, cols] += tp
-                g[...] = tu
-                stats["known_not_last"][:, cols] += tu
             elif m_next:
-                ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
                 np.multiply(f, keep[:, cols], out=ah)
                 ah += learn[:, cols]
                 np.subtract(1.0, ah, out=tp)
@@ -153,6 +146,7 @@ def smooth(
                 np.multiply(f, stay[:, cols], out=tu)
                 tu *= tk
                 tu += tp  # P(L_t | all) for continuing sequences
+            if m_next:  # learned += (1 - f) T to_known; P(L_t | all) replaces P(L_{t+1} | all)
                 np.subtract(1.0, f, out=tp)
                 tp *= learn[:, cols]
                 tp *= tk
