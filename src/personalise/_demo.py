@@ -24,10 +24,14 @@ from numpy.typing import NDArray
 from personalise.content import Recommendations, recommend_next
 from personalise.exceptions import InvalidParameterError, UnknownSkillError
 from personalise.fading import MasteryFading, mastery_fading
-from personalise.lesson import plan_lesson
-from personalise.teaching import HingeQuestion
 from personalise.graph import CompiledGraph
-from personalise.loaders import _example_skill_table, load_example_class, load_example_curriculum
+from personalise.lesson import plan_lesson
+from personalise.loaders import (
+    _example_skill_table,
+    load_example_class,
+    load_example_curriculum,
+)
+from personalise.teaching import HingeQuestion
 
 __all__ = ["FORMATS", "WIDTH", "Demo", "build_demo", "render", "render_lesson"]
 

@@ -7,8 +7,8 @@ the argument, the rule and the offending value. Kernels never validate.
 
 from __future__ import annotations
 
-import numbers
 import json
+import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +21,7 @@ __all__ = [
     "check_id",
     "check_int",
     "load_json_document",
+    "require_fields",
     "check_learner_ids",
     "check_mastery",
     "check_probability_block",
@@ -182,3 +183,10 @@ def check_id(value: object, what: str) -> Hashable:
     except TypeError:
         raise InvalidParameterError(f"{what} must be hashable; got {value!r}", value=value) from None
     return value
+
+
+def require_fields(data: Mapping[str, Any], fields: Iterable[str], what: str) -> None:
+    """Raise naming the first of ``fields`` that the ``what`` document lacks."""
+    for field in fields:
+        if field not in data:
+            raise InvalidParameterError(f"{what} document is missing the field {field!r}", value=field)

@@ -42,7 +42,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_int, check_threshold
+from personalise._validation import (
+    check_int,
+    check_threshold,
+    load_json_document,
+    require_fields,
+)
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
 from personalise.voice import HartRung
@@ -310,12 +315,7 @@ class Pathway:
 
 
 def _check_document(data: Mapping[str, Any], schema: str, fields: Sequence[str]) -> None:
-    if not isinstance(data, Mapping) or data.get("schema") != schema:
-        got = data.get("schema") if isinstance(data, Mapping) else data
-        raise InvalidParameterError(f"expected schema {schema!r}; got {got!r}", value=got)
-    for field in fields:
-        if field not in data:
-            raise InvalidParameterError(f"{schema} document is missing the field {field!r}", value=field)
+    require_fields(load_json_document(data, schema), fields, schema)
 
 
 def pathway_to(compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: float = 0.95) -> Pathway:

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import load_json_document
+from personalise._validation import load_json_document, require_fields
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     GraphError,
@@ -315,9 +315,7 @@ class CompiledGraph:
         CompiledGraph(n_skills=2, n_edges=1, skill_ids=('a', 'b'))
         """
         data = load_json_document(document, SCHEMA)
-        for field in ("skill_ids", "edges"):
-            if field not in data:
-                raise InvalidParameterError(f"compiled graph document is missing the field {field!r}", value=field)
+        require_fields(data, ("skill_ids", "edges"), "compiled graph")
         skill_ids = data["skill_ids"]
         if not isinstance(skill_ids, list):
             raise InvalidParameterError(f"field 'skill_ids' must be a list; got {skill_ids!r}", value=skill_ids)

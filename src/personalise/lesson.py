@@ -23,7 +23,11 @@ from typing import Any
 import attrs
 import numpy as np
 
-from personalise._validation import check_learner_ids, load_json_document
+from personalise._validation import (
+    check_learner_ids,
+    load_json_document,
+    require_fields,
+)
 from personalise.content import recommend_next
 from personalise.content.bkt_params import BKTParams
 from personalise.exceptions import InvalidParameterError, ShapeError
@@ -187,9 +191,7 @@ class LessonPlan:
             On another schema, a missing field or an unknown level.
         """
         data = load_json_document(document, SCHEMA)
-        for field in ("decision", "groups", "items"):
-            if field not in data:
-                raise InvalidParameterError(f"lesson plan document is missing the field {field!r}", value=field)
+        require_fields(data, ("decision", "groups", "items"), "lesson plan")
         try:
             items = [
                 PlanItem(Level.from_name(item["level"]), item["what"], item["reason"], item["learners"])

@@ -24,7 +24,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import load_json_document
-from personalise.exceptions import CyclicPrerequisiteError, EvidenceError, GraphError, InvalidParameterError
+from personalise.exceptions import (
+    CyclicPrerequisiteError,
+    EvidenceError,
+    GraphError,
+    InvalidParameterError,
+)
 from personalise.graph import CompiledGraph, compile_graph
 
 __all__ = [

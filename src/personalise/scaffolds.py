@@ -26,14 +26,20 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import (
+    check_id,
+    check_int,
+    check_learner_ids,
+    load_json_document,
+    require_fields,
+)
+from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.fading import (
     BackwardFading,
     FadingRule,
     _ByOpportunity,
     rule_from_dict,
 )
-from personalise._validation import check_id, check_int, check_learner_ids, load_json_document
-from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
 
 __all__ = ["KINDS", "WOOD_FUNCTIONS", "Finding", "Scaffold", "ScaffoldState", "audit_scaffolds"]
@@ -274,9 +280,7 @@ class Scaffold:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scaffold:
         """Rebuild a scaffold from :meth:`to_dict` output."""
-        for field in ("skill", "kind", "rule", "level", *_COUNTERS):
-            if field not in data:
-                raise InvalidParameterError(f"scaffold document is missing the field {field!r}", value=field)
+        require_fields(data, ("skill", "kind", "rule", "level", *_COUNTERS), "scaffold")
         return cls(
             data["skill"],
             rule_from_dict(data["rule"]),
@@ -580,9 +584,7 @@ class ScaffoldState:
             On another schema, a missing field or an unknown rule name.
         """
         data = load_json_document(document, STATE_SCHEMA)
-        for field in ("skills", "kinds", "rules", "level", *_COUNTERS):
-            if field not in data:
-                raise InvalidParameterError(f"scaffold state document is missing the field {field!r}", value=field)
+        require_fields(data, ("skills", "kinds", "rules", "level", *_COUNTERS), "scaffold state")
         n_cols = len(data["skills"])
 
         def grid(name: str, dtype: Any) -> NDArray[Any]:

@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 
 from personalise import _bkt_kernels as BK
 from personalise._validation import check_learner_ids, check_probability_block
-from personalise.content._responses import Responses, Sequences, read_responses, sequences
+from personalise.content._responses import (
+    Responses,
+    Sequences,
+    read_responses,
+    sequences,
+)
 from personalise.content.bkt_params import BKTParams
 from personalise.exceptions import (  # the warnings are re-exported for fit_bkt's users
     DegenerateFitWarning,

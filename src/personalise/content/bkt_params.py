@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import load_json_document
+from personalise._validation import load_json_document, require_fields
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
 
@@ -238,9 +238,8 @@ class BKTParams:
             If the document is not JSON, has another schema, or lacks a field.
         """
         data = load_json_document(document, SCHEMA)
+        require_fields(data, ("skill_ids", *PARAMETERS), "BKT parameter")
         for field in ("skill_ids", *PARAMETERS):
-            if field not in data:
-                raise InvalidParameterError(f"BKT parameter document is missing the field {field!r}", value=field)
             if not isinstance(data[field], list):
                 raise InvalidParameterError(f"field {field!r} must be a list; got {data[field]!r}", value=field)
         for name in PARAMETERS:

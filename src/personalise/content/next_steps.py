@@ -40,10 +40,10 @@ from personalise._validation import (
     check_probability_block,
     check_threshold,
 )
-from personalise.exceptions import InvalidParameterError
 from personalise.content import ranking as R
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations
+from personalise.exceptions import InvalidParameterError
 from personalise.graph import CompiledGraph
 
 __all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]

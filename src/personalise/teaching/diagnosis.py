@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from personalise._validation import check_id as _check_id
-from personalise._validation import load_json_document
+from personalise._validation import load_json_document, require_fields
 from personalise.exceptions import EvidenceError, InvalidParameterError
 
 __all__ = [
@@ -198,9 +198,7 @@ class HingeQuestion:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HingeQuestion:
         """Rebuild a question from :meth:`to_dict` output."""
-        for field in ("skill", "options", "correct", "misconceptions"):
-            if field not in data:
-                raise InvalidParameterError(f"hinge question document is missing the field {field!r}", value=field)
+        require_fields(data, ("skill", "options", "correct", "misconceptions"), "hinge question")
         return cls(data["skill"], data["options"], data["correct"], data["misconceptions"], text=data.get("text"))
 
     @classmethod
