@@ -15,21 +15,18 @@ from personalise.simulation.model import LearnerModel
 from personalise.simulation.policies import (
     POLICIES,
     AdaptiveContent,
-    Assignment,
     FadingScaffolds,
     FixedGroups,
     FlexibleGroups,
     MasteryLearning,
     PermanentScaffolds,
-    Policy,
-    PolicyRun,
-    PolicySetting,
     ResponsiveTeaching,
     TieredTasks,
     WholeClassPace,
     policy_from_dict,
     policy_from_name,
 )
+from personalise.simulation.protocol import Assignment, Policy, PolicyRun, PolicySetting
 from personalise.simulation.result import SUMMARY_COLUMNS, SimulationResult
 
 __all__ = [

@@ -15,8 +15,14 @@ from personalise._random import RNG_BLOCK, block_generator, root_entropy
 from personalise._validation import check_int
 from personalise.exceptions import GraphError, InvalidParameterError
 from personalise.graph import CompiledGraph
-from personalise.simulation.model import INDEPENDENT, LearnerModel, forget, initial_learners, practise
-from personalise.simulation.policies import Policy, PolicySetting
+from personalise.simulation.model import (
+    INDEPENDENT,
+    LearnerModel,
+    forget,
+    initial_learners,
+    practise,
+)
+from personalise.simulation.protocol import Policy, PolicySetting
 from personalise.simulation.result import SimulationResult
 
 __all__ = ["simulate"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -28,21 +28,30 @@ from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
 from personalise.exceptions import InvalidParameterError
 from personalise.fading import FadingRule, contingent_fading, rule_from_dict
-from personalise.graph import CompiledGraph
+from personalise.simulation._parts import (
+    _class_quantile,
+    _float_tuple,
+    _Ladder,
+    _PolicyBase,
+    _Progress,
+    _ranks_within,
+    _real,
+    _rule_field,
+    _tasks,
+    _whole,
+    _zeros,
+)
+from personalise.simulation.protocol import Assignment, Policy, PolicyRun, PolicySetting
 from personalise.teaching import PROCEED_AT, REGROUP_AT
 
 __all__ = [
     "POLICIES",
     "AdaptiveContent",
-    "Assignment",
     "FadingScaffolds",
     "FixedGroups",
     "FlexibleGroups",
     "MasteryLearning",
     "PermanentScaffolds",
-    "Policy",
-    "PolicyRun",
-    "PolicySetting",
     "ResponsiveTeaching",
     "TieredTasks",
     "WholeClassPace",
@@ -53,292 +62,6 @@ __all__ = [
 Float = NDArray[np.float64]
 Int = NDArray[np.intp]
 Bool = NDArray[np.bool_]
-
-
-# -------------------------------------------------------------- the protocol
-@attrs.frozen(eq=False)
-class PolicySetting:
-    """What a policy knows about one block of learners when it starts.
-
-    Parameters
-    ----------
-    graph : CompiledGraph
-        The curriculum.
-    sequence : ndarray of intp
-        The teaching sequence: the columns to be taught, in topological order
-        (all skills, or the goal and its prerequisites).
-    goal : int or None
-        Column of the common goal (None: the whole sequence).
-    pretest : ndarray of bool, shape (n_learners, n_skills)
-        Skills each learner showed independently before the first step
-        (a perfect pretest: a stated simplification).
-    known : ndarray of intp, shape (n_learners,)
-        How many skills of ``sequence`` each learner showed on the pretest
-        (always a prefix of ``sequence``).
-    class_of : ndarray of intp, shape (n_learners,)
-        Each learner's class, numbered from 0 within the block.
-    n_classes : int
-        Number of classes in the block.
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> g = pl.compile_graph([("a", "b")])
-    >>> s = pl.PolicySetting(g, np.array([0, 1]), None, np.zeros((2, 2), bool),
-    ...                      np.zeros(2, np.intp), np.zeros(2, np.intp), 1)
-    >>> s.n_learners
-    2
-    """
-
-    graph: CompiledGraph
-    sequence: Int
-    goal: int | None
-    pretest: Bool
-    known: Int
-    class_of: Int
-    n_classes: int
-
-    @property
-    def n_learners(self) -> int:
-        """Learners in the block."""
-        return int(self.known.shape[0])
-
-
-@attrs.frozen(eq=False)
-class Assignment:
-    """One step's tasks: a skill column (or -1 for none) and support per learner.
-
-    Parameters
-    ----------
-    skill : ndarray of intp, shape (n_learners,)
-        Column practised by each learner; -1 means no learning opportunity.
-    support : ndarray of float64, shape (n_learners,)
-        Support in [0, 1] offered on that task (0: unaided).
-    quality : ndarray of float64, shape (n_learners,), optional
-        Instructional efficiency multiplying the learning rate (default 1),
-        e.g. a track-specific teaching quality.
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> a = pl.Assignment(np.array([0, -1]), np.array([0.5, 0.0]))
-    >>> a.quality
-    array([1., 1.])
-    """
-
-    skill: Int
-    support: Float
-    quality: Float = attrs.field()
-
-    @quality.default
-    def _ones(self) -> Float:
-        return np.ones(self.skill.shape[0])
-
-
-@runtime_checkable
-class PolicyRun(Protocol):
-    """The mutable, per-block side of a policy (returned by :meth:`Policy.start`).
-
-    Examples
-    --------
-    >>> import personalise as pl
-    >>> isinstance(object(), pl.PolicyRun)
-    False
-    """
-
-    def assign(self, step: int) -> Assignment:
-        """Tasks for step ``step`` (0-based)."""
-        ...
-
-    def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
-        """Evidence after the step: practice answers and unaided exit-question answers.
-
-        Both are False for learners with no task.
-        """
-        ...
-
-
-@runtime_checkable
-class Policy(Protocol):
-    """The policy protocol: a frozen value object with a ``start`` method.
-
-    Any object with ``name`` and ``start(setting) -> PolicyRun`` can be
-    simulated. The built-in policies are frozen attrs classes, compare by
-    value, round-trip through :meth:`to_dict` / :func:`policy_from_dict`
-    and keep their mutable state in the run, never in the policy.
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> class EveryoneOnTheFirstSkill:
-    ...     name = "first-skill"
-    ...     def start(self, setting):
-    ...         return _Run(setting.n_learners)
-    >>> class _Run:
-    ...     def __init__(self, n):
-    ...         self.task = pl.Assignment(np.zeros(n, np.intp), np.zeros(n))
-    ...     def assign(self, step):
-    ...         return self.task
-    ...     def observe(self, assignment, practice, exit_question):
-    ...         pass
-    >>> g = pl.compile_graph([("a", "b")])
-    >>> result = pl.simulate(g, EveryoneOnTheFirstSkill(), n_learners=5, n_steps=3, rng=1)
-    >>> result.final_mastery.shape
-    (5, 2)
-    """
-
-    name: str
-
-    def start(self, setting: PolicySetting) -> PolicyRun:
-        """The run for one block of learners."""
-        ...
-
-
-# ----------------------------------------------------------------- checkers
-def _real(low: float, high: float, *, open_low: bool = False) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
-        number = float(value)
-        if math.isnan(number) or (number <= low if open_low else number < low) or number > high:
-            side = "(" if open_low else "["
-            raise InvalidParameterError(f"{attribute.name} must lie in {side}{low:g}, {high:g}]; got {value!r}", value=value)
-
-    return check
-
-
-def _whole(minimum: int) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-            raise InvalidParameterError(f"{attribute.name} must be an integer >= {minimum}; got {value!r}", value=value)
-
-    return check
-
-
-def _support_option(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, FadingRule):
-        if value.uses_mastery:
-            raise InvalidParameterError(
-                f"{attribute.name}: a rule that follows P(mastery) ({value!r}) needs a learner model the "
-                "scaffold policies do not keep; use a contingent or opportunity-based rule",
-                value=value,
-            )
-        return
-    _real(0.0, 1.0)(instance, attribute, value)
-
-
-def _rule_field(default: FadingRule) -> Any:
-    return attrs.field(default=default, validator=_support_option)
-
-
-# ---------------------------------------------------------- shared helpers
-def _class_quantile(values: Int, labels: Int, n_labels: int, q: float) -> Int:
-    """The lower ``q``-quantile of ``values`` within each label (0 for empty labels)."""
-    order = np.lexsort((values, labels))
-    sizes = np.bincount(labels, minlength=n_labels)
-    starts = np.cumsum(sizes) - sizes
-    picks = starts + np.floor((np.maximum(sizes, 1) - 1) * q).astype(np.intp)
-    out = np.zeros(n_labels, dtype=np.intp)
-    filled = sizes > 0
-    out[filled] = values[order][picks[filled]]
-    return out
-
-
-def _ranks_within(values: Int, labels: Int, n_labels: int) -> tuple[Int, Int]:
-    """Rank of each learner within its label (ties by position) and the label sizes."""
-    order = np.lexsort((values, labels))
-    sizes = np.bincount(labels, minlength=n_labels)
-    starts = np.cumsum(sizes) - sizes
-    rank = np.empty(values.shape[0], dtype=np.intp)
-    rank[order] = np.arange(values.shape[0]) - starts[labels[order]]
-    return rank, sizes
-
-
-def _tasks(sequence: Int, position: Int) -> Int:
-    """Columns at the given sequence positions; -1 past the end."""
-    out = np.full(position.shape[0], -1, dtype=np.intp)
-    inside = position < sequence.shape[0]
-    out[inside] = sequence[position[inside]]
-    return out
-
-
-class _Progress:
-    """Each learner's next step in the sequence, moved on by exit questions.
-
-    A learner moves past a skill after ``advance_after`` consecutive correct
-    exit questions on it (N consecutive correct, DOMAIN 5.2).
-    """
-
-    def __init__(self, setting: PolicySetting, advance_after: int) -> None:
-        self.sequence = setting.sequence
-        self.position = setting.known.copy()
-        self.streak = np.zeros(setting.n_learners, dtype=np.intp)
-        self.advance_after = advance_after
-
-    def next_skill(self) -> Int:
-        return _tasks(self.sequence, self.position)
-
-    def observe(self, skill: Int, exit_question: Bool) -> Bool:
-        """Update from the exit questions; returns who moved on."""
-        own = (skill >= 0) & (skill == self.next_skill())
-        self.streak = np.where(own, np.where(exit_question, self.streak + 1, 0), self.streak)
-        moved: Bool = own & (self.streak >= self.advance_after)
-        self.position += moved
-        self.streak[moved] = 0
-        return moved
-
-
-class _Ladder:
-    """A fading rule's state for one task per learner (reset when the task changes)."""
-
-    def __init__(self, rule: FadingRule, n: int) -> None:
-        self.rule = rule
-        self.level = np.full(n, rule.start())
-        self.opportunities = np.zeros(n, dtype=np.intp)
-        self.streak = np.zeros(n, dtype=np.intp)
-
-    def support(self) -> Float:
-        return np.asarray(self.rule.supports(self.level), dtype=np.float64)
-
-    def after(self, active: Bool, success: Bool) -> None:
-        opportunities: Int = self.opportunities + active
-        streak: Int = np.where(active, np.where(success, self.streak + 1, 0), self.streak)
-        level = self.rule.next_levels(self.level, opportunities, streak, success, None)
-        self.level = np.where(active, level, self.level)
-        self.opportunities, self.streak = opportunities, streak
-
-    def reset(self, who: Bool) -> None:
-        self.level[who] = self.rule.start()
-        self.opportunities[who] = 0
-        self.streak[who] = 0
-
-
-def _float_tuple(value: Any) -> tuple[float, ...] | None:
-    if value is None:
-        return None
-    try:
-        return tuple(float(x) for x in value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"track_quality must be a sequence of numbers; got {value!r}", value=value) from None
-
-
-def _zeros(n: int) -> Float:
-    return np.zeros(n, dtype=np.float64)
-
-
-# ------------------------------------------------------------- base class
-class _PolicyBase:
-    name: ClassVar[str] = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The policy as a JSON-ready dict with its ``"policy"`` name (see :func:`policy_from_dict`)."""
-        fields: dict[str, Any] = {}
-        for field in attrs.fields(type(self)):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            fields[field.name] = value.to_dict() if isinstance(value, FadingRule) else (
-                list(value) if isinstance(value, tuple) else value
-            )
-        return {"policy": self.name, **fields}
 
 
 # ------------------------------------------------------------- whole class
