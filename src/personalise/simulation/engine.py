@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import importlib
 import sys
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -378,7 +379,7 @@ def simulate(
 
 
 def _run_on_dask(client: Any, tasks: list[_Task], report: Progress | None, total: int) -> list[_Output]:
-    from distributed import as_completed
+    as_completed: Any = importlib.import_module("distributed").as_completed  # typed or not, whichever is installed
 
     futures = client.map(_run_block, tasks, pure=False)
     index = {future.key: i for i, future in enumerate(futures)}

@@ -43,6 +43,7 @@ from personalise.simulation._parts import (
 )
 from personalise.simulation.protocol import Assignment, Policy, PolicyRun, PolicySetting
 from personalise.teaching import PROCEED_AT, REGROUP_AT
+from personalise.teaching.diagnosis import guess_corrected_many
 
 __all__ = [
     "POLICIES",
@@ -404,9 +405,7 @@ class _AdaptiveRun:
 # -------------------------------------------------------------- teaching
 def _p_know(correct: Float, answered: Float, options: int) -> Float:
     """Guess-corrected share who know, per class (as :func:`~personalise.teaching.guess_corrected`)."""
-    share = correct / np.maximum(answered, 1.0)
-    chance = 1.0 / options
-    return np.clip((share - chance) / (1.0 - chance), 0.0, 1.0)
+    return guess_corrected_many(correct / np.maximum(answered, 1.0), options)
 
 
 _MOVE_ON, _REGROUP, _RETEACH = 0, 1, 2
@@ -505,9 +504,9 @@ class _ResponsiveRun:
         self.ladder.reset(moved)
         self.grouped &= ~moved
         self.target = np.where(mode == _MOVE_ON, self.target + 1, self.target)
-        # a class whose target nobody is on follows its median learner
+        # a class whose target nobody was on (all ahead or all behind) follows its median learner
         median = _class_quantile(self.progress.position, s.class_of, s.n_classes, 0.5)
-        self.target = np.where(nobody, np.maximum(median, self.target - 1), self.target)
+        self.target = np.where(nobody, median, self.target)
 
 
 # -------------------------------------------------------------- grouping

@@ -9,6 +9,8 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
+import numpy as np
+from numpy.typing import NDArray
 
 from personalise._validation import check_id as _check_id
 from personalise._validation import load_json_document, require_fields
@@ -226,8 +228,13 @@ def guess_corrected(p_obs: float, k: int) -> float:
     >>> round(guess_corrected(0.6, 4), 4)
     0.4667
     """
+    return float(guess_corrected_many(np.array([p_obs], dtype=np.float64), k)[0])
+
+
+def guess_corrected_many(p_obs: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """:func:`guess_corrected` for an array of shares (one per class)."""
     chance = 1.0 / k
-    return min(1.0, max(0.0, (p_obs - chance) / (1.0 - chance)))
+    return np.clip((p_obs - chance) / (1.0 - chance), 0.0, 1.0)
 
 
 def _freeze_answers(value: object) -> Mapping[Hashable, str | None]:
