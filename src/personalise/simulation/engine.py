@@ -329,7 +329,7 @@ def simulate(
         )
     if graph.n_skills == 0:
         raise GraphError("cannot simulate on a graph with no skills", value=graph)
-    if not (callable(getattr(policy, "start", None)) and isinstance(getattr(policy, "name", None), str)):
+    if isinstance(policy, type) or not (callable(getattr(policy, "start", None)) and isinstance(getattr(policy, "name", None), str)):
         raise InvalidParameterError(
             f"policy must follow the Policy protocol (a name and start(setting)); got {policy!r}", value=policy
         )

@@ -36,16 +36,17 @@ Bool = NDArray[np.bool_]
 State = NDArray[np.int8]
 
 
-def _number(low: float, high: float, *, open_low: bool = False) -> Any:
+def _number(low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
         number = float(value)
         below = number <= low if open_low else number < low
-        if math.isnan(number) or below or number > high:
-            bracket = "(" if open_low else "["
+        above = number >= high if open_high else number > high
+        if math.isnan(number) or below or above:
+            left, right = "(" if open_low else "[", ")" if open_high else "]"
             raise InvalidParameterError(
-                f"{attribute.name} must lie in {bracket}{low:g}, {high:g}]; got {value!r}", value=value
+                f"{attribute.name} must lie in {left}{low:g}, {high:g}{right}; got {value!r}", value=value
             )
 
     return check
@@ -56,8 +57,8 @@ def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise InvalidParameterError(f"{attribute.name} must be True or False; got {value!r}", value=value)
 
 
-def _field(default: float, low: float, high: float, *, open_low: bool = False) -> Any:
-    return attrs.field(default=default, converter=float, validator=_number(low, high, open_low=open_low))
+def _field(default: float, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
+    return attrs.field(default=default, validator=_number(low, high, open_low=open_low, open_high=open_high))
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +145,7 @@ class LearnerModel:
     personalise.exceptions.InvalidParameterError: slip must lie in [0, 1]; got 1.5
     """
 
-    learn_rate: float = _field(0.15, 0.0, 1.0, open_low=True)
+    learn_rate: float = _field(0.15, 0.0, 1.0, open_low=True, open_high=True)
     ability_effect: float = _field(0.8, 0.0, 10.0)
     prior_share: float = _field(0.2, 0.0, 1.0)
     prior_spread: float = _field(0.1, 0.0, 1.0)
@@ -159,8 +160,9 @@ class LearnerModel:
     forget: float = _field(0.0, 0.0, 1.0)
 
     def __attrs_post_init__(self) -> None:
-        if self.learn_rate >= 1.0:
-            raise InvalidParameterError(f"learn_rate must lie in (0, 1); got {self.learn_rate!r}", value=self.learn_rate)
+        for field in attrs.fields(type(self)):  # numbers are stored as floats, once validated
+            if field.name != "dependency":
+                object.__setattr__(self, field.name, float(getattr(self, field.name)))
         if self.guess + self.slip >= 1.0:
             raise InvalidParameterError(
                 f"guess + slip must be below 1 (or answers carry no evidence); got {self.guess!r} + {self.slip!r}",

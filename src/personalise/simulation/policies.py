@@ -239,7 +239,7 @@ class PermanentScaffolds(_PolicyBase):
     """
 
     name: ClassVar[str] = "permanent-scaffolds"
-    support: float = attrs.field(default=0.75, converter=float, validator=_real(0.0, 1.0))
+    support: float = attrs.field(default=0.75, validator=_real(0.0, 1.0))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
@@ -323,11 +323,11 @@ class MasteryLearning(_PolicyBase):
     """
 
     name: ClassVar[str] = "mastery-learning"
-    threshold: float = attrs.field(default=0.95, converter=float, validator=_real(0.0, 1.0, open_low=True))
-    prior: float = attrs.field(default=0.2, converter=float, validator=_real(0.0, 1.0))
-    learn: float = attrs.field(default=0.15, converter=float, validator=_real(0.0, 1.0))
-    guess: float = attrs.field(default=0.2, converter=float, validator=_real(0.0, 1.0))
-    slip: float = attrs.field(default=0.1, converter=float, validator=_real(0.0, 1.0))
+    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
+    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
+    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block (see :class:`Policy`)."""
@@ -375,11 +375,11 @@ class AdaptiveContent(_PolicyBase):
     """
 
     name: ClassVar[str] = "adaptive-content"
-    threshold: float = attrs.field(default=0.95, converter=float, validator=_real(0.0, 1.0, open_low=True))
-    prior: float = attrs.field(default=0.2, converter=float, validator=_real(0.0, 1.0))
-    learn: float = attrs.field(default=0.15, converter=float, validator=_real(0.0, 1.0))
-    guess: float = attrs.field(default=0.2, converter=float, validator=_real(0.0, 1.0))
-    slip: float = attrs.field(default=0.1, converter=float, validator=_real(0.0, 1.0))
+    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
+    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
+    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block (see :class:`Policy`)."""
@@ -447,8 +447,8 @@ class ResponsiveTeaching(_PolicyBase):
     """
 
     name: ClassVar[str] = "responsive-teaching"
-    proceed_at: float = attrs.field(default=PROCEED_AT, converter=float, validator=_real(0.0, 1.0, open_low=True))
-    regroup_at: float = attrs.field(default=REGROUP_AT, converter=float, validator=_real(0.0, 1.0))
+    proceed_at: float = attrs.field(default=PROCEED_AT, validator=_real(0.0, 1.0, open_low=True))
+    regroup_at: float = attrs.field(default=REGROUP_AT, validator=_real(0.0, 1.0))
     rule: FadingRule = _rule_field(contingent_fading(levels=4, start=2))
     options: int = attrs.field(default=4, validator=_whole(2))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
@@ -538,7 +538,7 @@ class FixedGroups(_PolicyBase):
 
     name: ClassVar[str] = "fixed-groups"
     n_groups: int = attrs.field(default=3, validator=_whole(1))
-    advance_share: float = attrs.field(default=0.6, converter=float, validator=_real(0.0, 1.0, open_low=True))
+    advance_share: float = attrs.field(default=0.6, validator=_real(0.0, 1.0, open_low=True))
     track_quality: tuple[float, ...] | None = attrs.field(default=None, converter=_float_tuple)
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 

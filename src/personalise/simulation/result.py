@@ -350,5 +350,9 @@ class SimulationResult:
             practice_correct=data["practice_correct"],
             practice_attempts=data["practice_attempts"],
             final_state=data["final_state"] if data["final_state"] else np.zeros(empty, np.int8),
-            trajectories=data["trajectories"],
+            trajectories=None
+            if data["trajectories"] is None
+            else np.array(data["trajectories"], dtype=np.int8).reshape(
+                len(data["attainment"]), len(data["attainment"][0]) if data["attainment"] else 0, len(data["skill_ids"])
+            ),
         )
