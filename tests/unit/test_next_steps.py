@@ -395,3 +395,13 @@ def test_one_skill_many_learners_across_word_boundaries() -> None:
     recs = pl.recommend_next(graph, mastery, k=2)
     assert recs.indices[:, 0].tolist() == [0, -1] * 100
     assert (recs.indices[:, 1] == -1).all()
+
+
+@pytest.mark.parametrize("n_learners", [600, 1808, 3000, 7000])
+def test_a_last_slice_shorter_than_the_check_rows_is_packed_correctly(n_learners: int) -> None:
+    # 1808 rows pad to 1856, which is not a multiple of the 512-row check slices
+    graph = pl.compile_graph([(i, i + 1) for i in range(11)] + [(0, 5), (2, 9)])
+    mastery = np.random.default_rng(n_learners).random((n_learners, graph.n_skills))
+    whole = pl.recommend_next(graph, mastery, k=2)
+    parts = [pl.recommend_next(graph, mastery[i : i + 64], k=2).indices for i in range(0, n_learners, 64)]
+    assert np.array_equal(whole.indices, np.concatenate(parts))

@@ -169,7 +169,8 @@ def _mastered_columns(
                 make(part, flags[index])
                 if n_part < sub_rows:
                     flags[index, n_part:, :n_skills] = False
-                K.flags_to_octets(flags[index], octets[index, sub // 8 : (sub + sub_rows) // 8, :n_words])
+                rows = min(sub_rows, padded - sub)  # the last slice of a block may be shorter
+                K.flags_to_octets(flags[index, :rows], octets[index, sub // 8 : (sub + rows) // 8, :n_words])
         columns = []
         for index in range(n_sets):
             block_octets = octets[index, : padded // 8]
