@@ -21,7 +21,7 @@ import personalise as pl
 SEEDS = range(20)
 CHAIN = pl.compile_graph([(i, i + 1) for i in range(9)])
 FADE = pl.contingent_fading(levels=4, start=2)
-#: The brief's grouping and pacing toys: one transition probability T_i per opportunity.
+#: The reference grouping and pacing toys: one transition probability T_i per opportunity.
 PER_OPPORTUNITY = pl.LearnerModel(unsupported_acquisition=1.0)
 
 

@@ -32,7 +32,7 @@ def test_fading_beats_permanent_support_by_half_a_standard_deviation(steps: int)
 
 
 def test_fading_is_at_least_as_good_as_no_support() -> None:
-    # small in this parameterisation (as in the brief's toy, d 0.06-0.10): 0.00 at 60 steps, 0.03 at 90
+    # small in this parameterisation (as in the reference toy, d 0.06-0.10): 0.00 at 60 steps, 0.03 at 90
     assert effect_sizes(runs(pl.FadingScaffolds(), 90), runs(pl.PermanentScaffolds(support=0.0), 90)).mean() >= 0.0
     assert effect_sizes(runs(pl.FadingScaffolds(), 60), runs(pl.PermanentScaffolds(support=0.0), 60)).mean() > -0.05
 

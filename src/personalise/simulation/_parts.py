@@ -90,7 +90,7 @@ class _Progress:
     """Each learner's next step in the sequence, moved on by exit questions.
 
     A learner moves past a skill after ``advance_after`` consecutive correct
-    exit questions on it (N consecutive correct, DOMAIN 5.2).
+    exit questions on it (the N-consecutive-correct mastery criterion).
     """
 
     def __init__(self, setting: PolicySetting, advance_after: int) -> None:

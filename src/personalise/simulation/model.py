@@ -1,7 +1,7 @@
 """The simulated learner: latent states, learning, responses and forgetting.
 
 Each learner holds, for every skill, one of three latent states (the
-reference toy mechanisms of the domain brief, section 7.2, generalised from a
+reference toy mechanisms for simulated-student studies, generalised from a
 chain to any prerequisite graph):
 
 * ``0`` not learned;
@@ -65,8 +65,8 @@ def _field(default: float, low: float, high: float, *, open_low: bool = False, o
 class LearnerModel:
     """How simulated learners learn, answer and forget (every mechanism switchable).
 
-    The defaults are the reference toy mechanisms of the domain brief
-    (section 7.2), calibrated there on a 10-skill chain. They are a model
+    The defaults are reference toy mechanisms for simulated-student
+    studies, calibrated on a 10-skill chain. They are a model
     for comparing teaching policies under stated assumptions, not a claim
     about real classrooms.
 
@@ -85,7 +85,7 @@ class LearnerModel:
         skills of the curriculum's topological order (``n`` skills,
         ``e_i ~ N(0, 1)``); a prefix of a topological order is always a
         feasible knowledge state. Defaults 0.2, 0.1, 0.07 and 0.5 give the
-        brief's ``clip(round(2 + a_i + N(0, 0.7)), 0, 5)`` on 10 skills.
+        toy's ``clip(round(2 + a_i + N(0, 0.7)), 0, 5)`` on 10 skills.
     slip, guess : float, default 0.1, 0.2
         Response noise: a learner who can do the task fails with probability
         ``slip``; one who cannot succeeds with probability ``guess``.
@@ -109,7 +109,7 @@ class LearnerModel:
     forget : float, default 0.0
         Per-step probability that an independent skill that was not
         practised falls back to "can do with support". ``0`` (the default,
-        as in the brief's toy) switches forgetting off; it is the one
+        as in the reference toy) switches forgetting off; it is the one
         mechanism that costs a pass over every learner and skill per step.
 
     Raises
@@ -126,9 +126,8 @@ class LearnerModel:
     (the evidence policies may use to move learners on). Exit questions are
     assessment only: they never change the latent state.
 
-    Sources: the standard set-up and toy mechanisms of the domain brief
-    (section 7; heterogeneity as in simulated-student studies such as
-    Fancsali et al. 2013), Wood, Bruner and Ross (1976) for contingent
+    Sources: the standard set-up of simulated-student studies (for
+    example Fancsali et al. 2013), Wood, Bruner and Ross (1976) for contingent
     support, Koedinger and Aleven (2007) for the assistance dilemma that the
     ``dependency`` mechanism encodes.
 

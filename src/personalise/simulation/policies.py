@@ -126,7 +126,7 @@ class TieredTasks(_PolicyBase):
     ``upper_support``. Learners move on after ``advance_after`` consecutive
     correct exit questions. The library never recommends this policy: it
     exists so that simulations can show what tiering costs, and the two
-    mechanisms can be switched off one at a time (DOMAIN check 7):
+    mechanisms can be switched off one at a time:
     ``lower_support=contingent_fading(...)`` replaces fixed support by
     fading, ``ceiling=None`` removes the cap, and with both removed and
     ``upper_support`` the same rule the run is identical, seed for seed,
@@ -305,7 +305,7 @@ class MasteryLearning(_PolicyBase):
     policy tracks P(mastery) with Bayesian Knowledge Tracing
     (:func:`~personalise.update_mastery`) from the practice answers and moves
     the learner on when it reaches ``threshold`` (Bloom's mastery learning
-    with a BKT gate, as in the brief's toy). No support.
+    with a BKT gate). No support.
 
     Parameters
     ----------
