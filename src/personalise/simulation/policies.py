@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise.content.bkt import update_mastery
+from personalise._bkt_kernels import update_events
 from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
 from personalise.exceptions import InvalidParameterError
@@ -338,6 +338,7 @@ class MasteryLearning(_PolicyBase):
 class _MasteryRun:
     def __init__(self, policy: MasteryLearning, setting: PolicySetting, params: BKTParams, estimate: Float) -> None:
         self.policy, self.setting, self.params, self.estimate = policy, setting, params, estimate
+        self.values = params.as_dict()
         self.position = setting.known.copy()
 
     def assign(self, step: int) -> Assignment:
@@ -345,7 +346,7 @@ class _MasteryRun:
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
         rows, cols, right = _answered(assignment, practice)
-        self.estimate = np.asarray(update_mastery(self.params, self.estimate, rows, cols, right), dtype=np.float64)
+        update_events(self.estimate, rows, cols, right, self.values)  # in place: the run owns its estimate
         self.position[rows] += self.estimate[rows, cols] >= self.policy.threshold
 
 
@@ -390,6 +391,7 @@ class AdaptiveContent(_PolicyBase):
 class _AdaptiveRun:
     def __init__(self, policy: AdaptiveContent, setting: PolicySetting, params: BKTParams, estimate: Float) -> None:
         self.policy, self.setting, self.params, self.estimate = policy, setting, params, estimate
+        self.values = params.as_dict()
         goal = setting.goal
         self.goals = None if goal is None else setting.graph.skill_ids[goal]
 
@@ -399,7 +401,7 @@ class _AdaptiveRun:
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
         rows, cols, right = _answered(assignment, practice)
-        self.estimate = np.asarray(update_mastery(self.params, self.estimate, rows, cols, right), dtype=np.float64)
+        update_events(self.estimate, rows, cols, right, self.values)  # in place: the run owns its estimate
 
 
 # -------------------------------------------------------------- teaching
