@@ -81,6 +81,9 @@ def report() -> str:  # pragma: no cover - a printing helper
     lines += ["\nCheck 8, 90 learners (3 classes), 60 lessons, per-opportunity acquisition", HEADER]
     for name, policy in GROUPING.items():
         lines.append(row(name, runs(policy, 60, 90, PER_OPPORTUNITY)))
+    lines += ["\nCheck 8 under the default model (acquisition without support 0.5 T_i)", HEADER]
+    for name, policy in GROUPING.items():
+        lines.append(row(name, runs(policy, 60, 90)))
     lines += ["\nCheck 9, 100 steps", HEADER]
     for label, model in (("per-opportunity acquisition", PER_OPPORTUNITY), ("default model", None)):
         fixed, mastery = runs(pl.WholeClassPace(), 100, 300, model), runs(pl.MasteryLearning(), 100, 300, model)
@@ -89,6 +92,13 @@ def report() -> str:  # pragma: no cover - a printing helper
         gains = np.mean([m.gain_by_quartile() - f.gain_by_quartile() for m, f in zip(mastery, fixed, strict=True)], axis=0)
         lines += [row(f"fixed pace ({label})", fixed), row(f"mastery ({label})", mastery)]
         lines.append(f"{label}: d {d.mean():.2f} [{low:.2f}, {high:.2f}]; extra gain bottom quartile {gains[0]:+.2f}, top {gains[3]:+.2f}")
+    ungated = pl.LearnerModel(unsupported_acquisition=1.0, prerequisite_damping=0.0)
+    fixed, mastery = runs(pl.WholeClassPace(), 100, 300, ungated), runs(pl.MasteryLearning(), 100, 300, ungated)
+    gains = np.mean([m.gain_by_quartile() - f.gain_by_quartile() for m, f in zip(mastery, fixed, strict=True)], axis=0)
+    lines.append(
+        f"ablation, prerequisite gating off: d {effect_sizes(mastery, fixed).mean():.2f}; "
+        f"extra gain bottom quartile {gains[0]:+.2f}, top {gains[3]:+.2f}"
+    )
     lines.append("\nEvery policy against whole-class pace, 100 steps, default model (plausibility: d <= 2)")
     base = runs(pl.WholeClassPace(), 100)
     for name, cls in pl.POLICIES.items():

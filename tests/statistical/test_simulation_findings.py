@@ -116,3 +116,16 @@ def test_no_default_policy_is_implausibly_strong() -> None:
     base = runs(pl.WholeClassPace(), 100)
     for cls in pl.POLICIES.values():
         assert effect_sizes(runs(cls(), 100), base).mean() <= 2.0, cls.name
+
+
+def test_without_prerequisite_gating_most_of_the_mastery_advantage_goes() -> None:
+    def contrast(model: pl.LearnerModel) -> tuple[float, float]:
+        mastery = runs(pl.MasteryLearning(), 100, 300, model)
+        fixed = runs(pl.WholeClassPace(), 100, 300, model)
+        extra = np.mean([m.gain_by_quartile() - f.gain_by_quartile() for m, f in zip(mastery, fixed, strict=True)], axis=0)
+        return float(effect_sizes(mastery, fixed).mean()), float(extra[0] - extra[3])
+
+    d_gated, tilt_gated = contrast(PER_OPPORTUNITY)
+    d_free, tilt_free = contrast(pl.LearnerModel(unsupported_acquisition=1.0, prerequisite_damping=0.0))
+    assert d_free < d_gated - 0.2
+    assert tilt_free < tilt_gated / 2

@@ -149,7 +149,10 @@ class Policy(Protocol):
     (5, 2)
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """A short name (kebab case for the built-in policies)."""
+        ...
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block of learners."""
