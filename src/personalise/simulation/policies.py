@@ -285,20 +285,39 @@ class _ScaffoldRun:
 
 
 # --------------------------------------------------------------- content
-def _bkt(setting: PolicySetting, prior: float, learn: float, guess: float, slip: float) -> tuple[BKTParams, Float]:
-    ids = setting.graph.skill_ids
-    params = BKTParams.constant(ids, prior=prior, learn=learn, guess=guess, slip=slip)
-    estimate = np.where(setting.pretest, 1.0, prior)
-    return params, estimate
+@attrs.frozen
+class _BKTPolicy(_PolicyBase):
+    """The fields and the estimate shared by the policies that track P(mastery) with BKT."""
+
+    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
+    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
+    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
+    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
 
 
-def _answered(assignment: Assignment, practice: Bool) -> tuple[Int, Int, Bool]:
-    rows = np.flatnonzero(assignment.skill >= 0)
-    return rows, assignment.skill[rows], practice[rows]
+class _BKTRun:
+    """A P(mastery) estimate per learner and skill, owned by the run and updated in place."""
+
+    def __init__(self, policy: _BKTPolicy, setting: PolicySetting) -> None:
+        self.setting = setting
+        self.threshold = policy.threshold
+        params = BKTParams.constant(
+            setting.graph.skill_ids, prior=policy.prior, learn=policy.learn, guess=policy.guess, slip=policy.slip
+        )
+        self.values = params.as_dict()
+        self.estimate: Float = np.where(setting.pretest, 1.0, policy.prior)
+
+    def update(self, assignment: Assignment, practice: Bool) -> tuple[Int, Int]:
+        """Apply the practice answers (the kernel of :func:`~personalise.update_mastery`, in place)."""
+        rows = np.flatnonzero(assignment.skill >= 0)
+        cols = assignment.skill[rows]
+        update_events(self.estimate, rows, cols, practice[rows], self.values)
+        return rows, cols
 
 
 @attrs.frozen
-class MasteryLearning(_PolicyBase):
+class MasteryLearning(_BKTPolicy):
     """Mastery learning: each learner moves on when BKT says the skill is mastered.
 
     Each learner works on their own next skill of the teaching sequence; the
@@ -323,35 +342,27 @@ class MasteryLearning(_PolicyBase):
     """
 
     name: ClassVar[str] = "mastery-learning"
-    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
-    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
-    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block (see :class:`Policy`)."""
-        params, estimate = _bkt(setting, self.prior, self.learn, self.guess, self.slip)
-        return _MasteryRun(self, setting, params, estimate)
+        return _MasteryRun(self, setting)
 
 
-class _MasteryRun:
-    def __init__(self, policy: MasteryLearning, setting: PolicySetting, params: BKTParams, estimate: Float) -> None:
-        self.policy, self.setting, self.params, self.estimate = policy, setting, params, estimate
-        self.values = params.as_dict()
+class _MasteryRun(_BKTRun):
+    def __init__(self, policy: MasteryLearning, setting: PolicySetting) -> None:
+        super().__init__(policy, setting)
         self.position = setting.known.copy()
 
     def assign(self, step: int) -> Assignment:
         return Assignment(_tasks(self.setting.sequence, self.position), _zeros(self.setting.n_learners))
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
-        rows, cols, right = _answered(assignment, practice)
-        update_events(self.estimate, rows, cols, right, self.values)  # in place: the run owns its estimate
-        self.position[rows] += self.estimate[rows, cols] >= self.policy.threshold
+        rows, cols = self.update(assignment, practice)
+        self.position[rows] += self.estimate[rows, cols] >= self.threshold
 
 
 @attrs.frozen
-class AdaptiveContent(_PolicyBase):
+class AdaptiveContent(_BKTPolicy):
     """Adaptive content: online BKT plus :func:`~personalise.recommend_next` for every learner.
 
     Each step every learner practises the top recommendation from their
@@ -376,32 +387,24 @@ class AdaptiveContent(_PolicyBase):
     """
 
     name: ClassVar[str] = "adaptive-content"
-    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
-    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
-    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block (see :class:`Policy`)."""
-        params, estimate = _bkt(setting, self.prior, self.learn, self.guess, self.slip)
-        return _AdaptiveRun(self, setting, params, estimate)
+        return _AdaptiveRun(self, setting)
 
 
-class _AdaptiveRun:
-    def __init__(self, policy: AdaptiveContent, setting: PolicySetting, params: BKTParams, estimate: Float) -> None:
-        self.policy, self.setting, self.params, self.estimate = policy, setting, params, estimate
-        self.values = params.as_dict()
+class _AdaptiveRun(_BKTRun):
+    def __init__(self, policy: AdaptiveContent, setting: PolicySetting) -> None:
+        super().__init__(policy, setting)
         goal = setting.goal
         self.goals = None if goal is None else setting.graph.skill_ids[goal]
 
     def assign(self, step: int) -> Assignment:
-        picks = recommend_next(self.setting.graph, self.estimate, k=1, threshold=self.policy.threshold, goals=self.goals)
+        picks = recommend_next(self.setting.graph, self.estimate, k=1, threshold=self.threshold, goals=self.goals)
         return Assignment(np.ascontiguousarray(picks.indices[:, 0]), _zeros(self.setting.n_learners))
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
-        rows, cols, right = _answered(assignment, practice)
-        update_events(self.estimate, rows, cols, right, self.values)  # in place: the run owns its estimate
+        self.update(assignment, practice)
 
 
 # -------------------------------------------------------------- teaching
