@@ -67,21 +67,19 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from personalise import __version__
-from personalise._demo import (
+from personalise._compare import (
     DEFAULT_POLICIES,
     EXAMPLE_GRAPH,
-    FORMATS,
-    build_demo,
     check_sizes,
     compare_policies,
     load_graph,
-    render,
     render_comparison,
-    render_lesson,
     resolve_goal,
     resolve_policies,
     steps_csv,
 )
+from personalise._demo import build_demo, render, render_lesson
+from personalise._text import FORMATS
 from personalise.exceptions import InvalidParameterError, PersonaliseError
 from personalise.simulation import POLICIES
 
