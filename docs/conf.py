@@ -79,7 +79,7 @@ def _check_api_page(app: object) -> None:
 
     logger = logging.getLogger("personalise.docs")
     page = Path(__file__).with_name("api") / "index.rst"
-    listed = set(re.findall(r"^\s{3,}~?(?:personalise\.)?(\w+)\s*$", page.read_text(encoding="utf-8"), re.M))
+    listed = set(re.findall(r"^\s{3,}~?(?:\w+\.)*(\w+)\s*$", page.read_text(encoding="utf-8"), re.M))
     public = {name for name in personalise.__all__ if name != "__version__"}
     for name in sorted(public - listed):
         logger.warning(
