@@ -480,6 +480,7 @@ class _ResponsiveRun:
         self.grouped = np.zeros(setting.n_learners, dtype=np.bool_)
         self.ladder = _Ladder(policy.rule, setting.n_learners)
         self.on_target = np.zeros(setting.n_learners, dtype=np.bool_)
+        self.helped = np.zeros(setting.n_learners, dtype=np.bool_)
 
     def assign(self, step: int) -> Assignment:
         s = self.setting
@@ -488,13 +489,14 @@ class _ResponsiveRun:
         self.on_target = position == target
         helped = (position < target) | self.grouped | (self.on_target & (self.mode[s.class_of] == _RETEACH))
         skill = self.progress.next_skill()
-        support = np.where(helped & (skill >= 0), self.ladder.support(), 0.0)
+        self.helped = helped & (skill >= 0)
+        support = np.where(self.helped, self.ladder.support(), 0.0)
         return Assignment(skill, support)
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
         s = self.setting
         active = assignment.skill >= 0
-        self.ladder.after(active & (assignment.support > 0.0), practice)
+        self.ladder.after(self.helped, practice)  # contingent: a failure at level 0 brings support back
         asked = self.on_target & active
         answered = np.bincount(s.class_of, weights=asked, minlength=s.n_classes).astype(np.float64)
         right = np.bincount(s.class_of, weights=asked & exit_question, minlength=s.n_classes).astype(np.float64)
