@@ -19,6 +19,16 @@ def best_of(fn: Callable[[], Any], repeat: int, number: int = 1) -> float:
     return best
 
 
+def best_with_result(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Best time of ``repeat`` calls, in seconds, and the last call's result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
 def peak_extra_bytes(fn: Callable[[], Any]) -> int:
     """Peak memory NumPy and Python allocate while ``fn`` runs, above what was allocated before."""
     tracemalloc.start()

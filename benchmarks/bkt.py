@@ -30,9 +30,7 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 import personalise as pl
+from _timing import best_with_result
 
 #: (learners, skills, responses per learner and skill, timing repeats)
 SIZES = ((100, 10, 10, 3), (1_000, 20, 10, 2), (10_000, 20, 10, 1))
@@ -159,20 +158,11 @@ def mean_abs_errors(truth: dict[str, dict[str, float]], fitted: dict[str, dict[s
     }
 
 
-def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def fit_ours(table: pd.DataFrame, repeat: int) -> dict[str, Any]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit_seconds, model = best_of(lambda: pl.fit_bkt(table, n_restarts=N_RESTARTS, rng=FIT_SEED), repeat)
-        predict_seconds, (p_correct, _) = best_of(lambda: model.predict(table), repeat)
+        fit_seconds, model = best_with_result(lambda: pl.fit_bkt(table, n_restarts=N_RESTARTS, rng=FIT_SEED), repeat)
+        predict_seconds, (p_correct, _) = best_with_result(lambda: model.predict(table), repeat)
     params = model.params
     skills = [str(s) for s in params.skill_ids]
     fitted = {name: dict(zip(skills, np.asarray(getattr(params, name), dtype=float))) for name in PARAMS}
@@ -280,8 +270,8 @@ def bench_updates(n_learners: int, n_skills: int, n_events: int, *, seed: int) -
     learners = rng.integers(0, n_learners, n_events)
     skills = rng.integers(0, n_skills, n_events)
     correct = rng.random(n_events) < 0.6
-    t_floor, _ = best_of(lambda: np.add.reduce(mastery), 7)
-    t_update, _ = best_of(lambda: pl.update_mastery(params, mastery, learners, skills, correct), 3)
+    t_floor, _ = best_with_result(lambda: np.add.reduce(mastery), 7)
+    t_update, _ = best_with_result(lambda: pl.update_mastery(params, mastery, learners, skills, correct), 3)
     return {"seconds": t_update, "floor_seconds": t_floor, "per_second": n_events / t_update,
             "floor_ratio": t_update / t_floor}
 

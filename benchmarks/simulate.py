@@ -30,8 +30,6 @@ import argparse
 import json
 import os
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -39,7 +37,7 @@ import networkx as nx
 import numpy as np
 
 import personalise as pl
-from _timing import best_of, peak_extra_bytes
+from _timing import best_of, best_with_result, peak_extra_bytes
 
 SEED = 2024
 TARGET_FLOOR_RATIO = 10.0
@@ -57,16 +55,6 @@ def random_dag(n_skills: int, rng: np.random.Generator) -> pl.CompiledGraph:
         for i in rng.choice(j, size=count, replace=False):
             graph.add_edge(names[int(i)], names[j])
     return pl.compile_graph(graph)
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best time of ``repeat`` calls, in seconds, and the last call's result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def run(graph: pl.CompiledGraph, policy: Any, n_learners: int, n_steps: int, **options: Any) -> pl.SimulationResult:
@@ -115,7 +103,7 @@ def main() -> None:
         row: dict[str, Any] = {"policy": policy.name}
         try:
             call = partial(run, graph, policy, n_learners, n_steps)
-            seconds, result = timed(call, repeat)
+            seconds, result = best_with_result(call, repeat)
             peak = peak_extra_bytes(call)
         except Exception as exc:
             row["error"] = error_text(exc)
@@ -142,7 +130,7 @@ def main() -> None:
         for block, label in block_sizes:
             entry: dict[str, Any] = {"policy": policy.name, "block_size": block, "label": label}
             try:
-                entry["seconds"], _ = timed(partial(run, graph, policy, n_learners, n_steps, block_size=block), 1)
+                entry["seconds"], _ = best_with_result(partial(run, graph, policy, n_learners, n_steps, block_size=block), 1)
             except Exception as exc:
                 entry["error"] = error_text(exc)
                 failures.append(f"{policy.name}, block_size {block}: {entry['error']}")
