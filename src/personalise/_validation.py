@@ -8,10 +8,12 @@ the argument, the rule and the offending value. Kernels never validate.
 from __future__ import annotations
 
 import json
+import math
 import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -26,6 +28,7 @@ __all__ = [
     "check_mastery",
     "check_probability_block",
     "check_threshold",
+    "number_in",
 ]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -190,3 +193,21 @@ def require_fields(data: Mapping[str, Any], fields: Iterable[str], what: str) ->
     for field in fields:
         if field not in data:
             raise InvalidParameterError(f"{what} document is missing the field {field!r}", value=field)
+
+
+def number_in(low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
+    """An attrs validator: a real number (not a bool) in the interval, ends open or closed as asked."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
+        number = float(value)
+        below = number <= low if open_low else number < low
+        above = number >= high if open_high else number > high
+        if math.isnan(number) or below or above:
+            left, right = "(" if open_low else "[", ")" if open_high else "]"
+            raise InvalidParameterError(
+                f"{attribute.name} must lie in {left}{low:g}, {high:g}{right}; got {value!r}", value=value
+            )
+
+    return check

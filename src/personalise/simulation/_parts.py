@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import number_in
 from personalise.exceptions import InvalidParameterError
 from personalise.fading import FadingRule
 from personalise.simulation.protocol import PolicySetting
@@ -19,18 +19,6 @@ Bool = NDArray[np.bool_]
 
 
 # ----------------------------------------------------------------- checkers
-def _real(low: float, high: float, *, open_low: bool = False) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
-        number = float(value)
-        if math.isnan(number) or (number <= low if open_low else number < low) or number > high:
-            side = "(" if open_low else "["
-            raise InvalidParameterError(f"{attribute.name} must lie in {side}{low:g}, {high:g}]; got {value!r}", value=value)
-
-    return check
-
-
 def _whole(minimum: int) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
@@ -48,7 +36,7 @@ def _support_option(instance: Any, attribute: attrs.Attribute[Any], value: Any) 
                 value=value,
             )
         return
-    _real(0.0, 1.0)(instance, attribute, value)
+    number_in(0.0, 1.0)(instance, attribute, value)
 
 
 def _rule_field(default: FadingRule) -> Any:

@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import number_in
 from personalise.exceptions import InvalidParameterError
 
 __all__ = ["INDEPENDENT", "NOT_LEARNED", "SUPPORTED", "LearnerModel"]
@@ -36,29 +37,13 @@ Bool = NDArray[np.bool_]
 State = NDArray[np.int8]
 
 
-def _number(low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
-    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
-        number = float(value)
-        below = number <= low if open_low else number < low
-        above = number >= high if open_high else number > high
-        if math.isnan(number) or below or above:
-            left, right = "(" if open_low else "[", ")" if open_high else "]"
-            raise InvalidParameterError(
-                f"{attribute.name} must lie in {left}{low:g}, {high:g}{right}; got {value!r}", value=value
-            )
-
-    return check
-
-
 def _boolean(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidParameterError(f"{attribute.name} must be True or False; got {value!r}", value=value)
 
 
 def _field(default: float, low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
-    return attrs.field(default=default, validator=_number(low, high, open_low=open_low, open_high=open_high))
+    return attrs.field(default=default, validator=number_in(low, high, open_low=open_low, open_high=open_high))
 
 
 @attrs.frozen(kw_only=True)

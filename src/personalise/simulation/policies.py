@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._bkt_kernels import update_events
+from personalise._validation import number_in
 from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
 from personalise.exceptions import InvalidParameterError
@@ -35,7 +36,6 @@ from personalise.simulation._parts import (
     _PolicyBase,
     _Progress,
     _ranks_within,
-    _real,
     _rule_field,
     _tasks,
     _whole,
@@ -157,13 +157,13 @@ class TieredTasks(_PolicyBase):
     ceiling: float | None = attrs.field(default=0.6)
     lower_support: float | FadingRule = _rule_field(0.75)  # type: ignore[arg-type]
     upper_support: float | FadingRule = _rule_field(0.0)  # type: ignore[arg-type]
-    split: float = attrs.field(default=0.5, validator=_real(0.0, 1.0))
+    split: float = attrs.field(default=0.5, validator=number_in(0.0, 1.0))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 
     @ceiling.validator
     def _check_ceiling(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
-            _real(0.0, 1.0)(self, attribute, value)
+            number_in(0.0, 1.0)(self, attribute, value)
 
     def start(self, setting: PolicySetting) -> PolicyRun:
         """The run for one block (see :class:`Policy`)."""
@@ -239,7 +239,7 @@ class PermanentScaffolds(_PolicyBase):
     """
 
     name: ClassVar[str] = "permanent-scaffolds"
-    support: float = attrs.field(default=0.75, validator=_real(0.0, 1.0))
+    support: float = attrs.field(default=0.75, validator=number_in(0.0, 1.0))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
@@ -289,11 +289,11 @@ class _ScaffoldRun:
 class _BKTPolicy(_PolicyBase):
     """The fields and the estimate shared by the policies that track P(mastery) with BKT."""
 
-    threshold: float = attrs.field(default=0.95, validator=_real(0.0, 1.0, open_low=True))
-    prior: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    learn: float = attrs.field(default=0.15, validator=_real(0.0, 1.0))
-    guess: float = attrs.field(default=0.2, validator=_real(0.0, 1.0))
-    slip: float = attrs.field(default=0.1, validator=_real(0.0, 1.0))
+    threshold: float = attrs.field(default=0.95, validator=number_in(0.0, 1.0, open_low=True))
+    prior: float = attrs.field(default=0.2, validator=number_in(0.0, 1.0))
+    learn: float = attrs.field(default=0.15, validator=number_in(0.0, 1.0))
+    guess: float = attrs.field(default=0.2, validator=number_in(0.0, 1.0))
+    slip: float = attrs.field(default=0.1, validator=number_in(0.0, 1.0))
 
 
 class _BKTRun:
@@ -452,8 +452,8 @@ class ResponsiveTeaching(_PolicyBase):
     """
 
     name: ClassVar[str] = "responsive-teaching"
-    proceed_at: float = attrs.field(default=PROCEED_AT, validator=_real(0.0, 1.0, open_low=True))
-    regroup_at: float = attrs.field(default=REGROUP_AT, validator=_real(0.0, 1.0))
+    proceed_at: float = attrs.field(default=PROCEED_AT, validator=number_in(0.0, 1.0, open_low=True))
+    regroup_at: float = attrs.field(default=REGROUP_AT, validator=number_in(0.0, 1.0))
     rule: FadingRule = _rule_field(contingent_fading(levels=4, start=2))
     options: int = attrs.field(default=4, validator=_whole(2))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
@@ -545,7 +545,7 @@ class FixedGroups(_PolicyBase):
 
     name: ClassVar[str] = "fixed-groups"
     n_groups: int = attrs.field(default=3, validator=_whole(1))
-    advance_share: float = attrs.field(default=0.6, validator=_real(0.0, 1.0, open_low=True))
+    advance_share: float = attrs.field(default=0.6, validator=number_in(0.0, 1.0, open_low=True))
     track_quality: tuple[float, ...] | None = attrs.field(default=None, converter=_float_tuple)
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 
