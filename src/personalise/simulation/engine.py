@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from personalise._random import RNG_BLOCK, block_generator, root_entropy
 from personalise._validation import check_int
 from personalise.exceptions import GraphError, InvalidParameterError
+from personalise.experience import _ancestors
 from personalise.graph import CompiledGraph
 from personalise.simulation.model import (
     INDEPENDENT,
@@ -76,19 +77,6 @@ def _topological(graph: CompiledGraph) -> Int:
             if indegree[v] == 0:
                 heapq.heappush(ready, v)
     return np.array(order, dtype=np.intp)
-
-
-def _ancestors(graph: CompiledGraph, goal: int) -> NDArray[np.bool_]:
-    keep = np.zeros(graph.n_skills, dtype=np.bool_)
-    stack = [goal]
-    keep[goal] = True
-    while stack:
-        j = stack.pop()
-        for i in graph.pred_indices[graph.pred_indptr[j] : graph.pred_indptr[j + 1]].tolist():
-            if not keep[i]:
-                keep[i] = True
-                stack.append(i)
-    return keep
 
 
 def _run_block(task: _Task, progress: Progress | None = None, done: int = 0, total: int = 0) -> _Output:
@@ -350,7 +338,11 @@ def simulate(
     dask = None if client is None else _dask_client(client)
     goal_index = None if goal is None else graph.index_of(goal)
     order = _topological(graph)
-    sequence = order if goal_index is None else order[_ancestors(graph, goal_index)[order]]
+    sequence = order
+    if goal_index is not None:  # the goal and its prerequisites, still in topological order
+        taught = np.zeros(graph.n_skills, dtype=np.bool_)
+        taught[sorted(_ancestors(graph, [goal_index]) | {goal_index})] = True
+        sequence = order[taught[order]]
     if sequence.shape[0] > np.iinfo(np.int16).max:
         raise InvalidParameterError(f"at most 32767 skills can be taught; got {sequence.shape[0]}", value=sequence.shape[0])
     entropy = root_entropy(rng)
