@@ -265,6 +265,17 @@ def test_python_dash_m_runs_the_demo() -> None:
     assert len(parse_table(result.stdout)) == N_LEARNERS
 
 
+def _modules_loaded_by(code: str) -> str:
+    """Run ``code`` in a fresh interpreter using this checkout; return what it prints."""
+    source = str(Path(pl.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def test_demo_imports_neither_networkx_nor_pandas() -> None:
     code = (
         "import io, sys\n"
@@ -272,13 +283,7 @@ def test_demo_imports_neither_networkx_nor_pandas() -> None:
         "assert main(['demo'], stdout=io.StringIO()) == 0\n"
         "print(sorted(m for m in ('networkx', 'pandas') if m in sys.modules))\n"
     )
-    source = str(Path(pl.__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert _modules_loaded_by(code) == "[]"
 
 
 def test_demo_lesson_prints_a_plan_across_the_three_levels(capsys: pytest.CaptureFixture[str]) -> None:
@@ -488,13 +493,7 @@ def test_simulate_without_pandas() -> None:
         "assert main(['simulate', '--learners', '20', '--steps', '3', '--format', 'json'], stdout=io.StringIO()) == 0\n"
         "print(sorted(m for m in ('networkx', 'pandas') if m in sys.modules))\n"
     )
-    source = str(Path(pl.__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")])))
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert _modules_loaded_by(code) == "[]"
 
 
 @pytest.mark.parametrize(
