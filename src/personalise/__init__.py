@@ -45,19 +45,20 @@ from personalise.exceptions import (
 from personalise.experience import (
     ChoiceMenu,
     ChoiceRecord,
+    HartRung,
+    ParticipationStage,
     Pathway,
     choice_menu,
     pathway_to,
 )
-from personalise.fading import (
-    backward_fading,
-    contingent_fading,
-    exponential_fading,
-    linear_fading,
-    mastery_fading,
-    stepwise_fading,
-)
 from personalise.graph import CompiledGraph, compile_graph
+from personalise.io import (
+    RepairReport,
+    load_example_class,
+    load_example_curriculum,
+    read_edge_csv,
+    read_junyi_exercises,
+)
 from personalise.lesson import LessonPlan, PlanItem, plan_lesson
 from personalise.levels import (
     EvidenceEntry,
@@ -66,15 +67,19 @@ from personalise.levels import (
     evidence,
     months_of_progress,
 )
-from personalise.loaders import (
-    RepairReport,
-    load_example_class,
-    load_example_curriculum,
-    read_edge_csv,
-    read_junyi_exercises,
-)
 from personalise.plotting import plot_support
-from personalise.scaffolds import Finding, Scaffold, ScaffoldState, audit_scaffolds
+from personalise.scaffolds import (
+    Finding,
+    Scaffold,
+    ScaffoldState,
+    audit_scaffolds,
+    backward_fading,
+    contingent_fading,
+    exponential_fading,
+    linear_fading,
+    mastery_fading,
+    stepwise_fading,
+)
 from personalise.simulation import (
     POLICIES,
     SUMMARY_COLUMNS,
@@ -111,7 +116,6 @@ from personalise.teaching import (
     guess_corrected,
     verify,
 )
-from personalise.voice import HartRung, ParticipationStage
 
 __version__ = "0.1.0.dev0"
 

@@ -32,9 +32,9 @@ from personalise.content import recommend_next
 from personalise.content.bkt_params import BKTParams
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.experience import choice_menu
-from personalise.fading import MasteryFading, mastery_fading
 from personalise.graph import CompiledGraph
 from personalise.levels import Level
+from personalise.scaffolds.fading import MasteryFading, mastery_fading
 from personalise.teaching import (
     Decision,
     Diagnosis,

@@ -1,4 +1,4 @@
-"""The bit-packed kernels of ``personalise._kernels`` against plain-Python references.
+"""The bit-packed kernels of ``personalise._kernels.bitsets`` against plain-Python references.
 
 Each kernel is checked on random bit matrices, with read-only inputs where the
 kernel promises not to write, against a loop that spells out its docstring.
@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from personalise import _kernels as K
+from personalise._kernels import bitsets as K
 from tests.strategies import examples, read_only
 
 

@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import personalise as pl
-from personalise.fading import rule_from_dict
+from personalise.scaffolds.fading import rule_from_dict
 from personalise.scaffolds import KINDS, WOOD_FUNCTIONS
 from tests.scaffold_reference import (
     COUNTERS,

@@ -16,7 +16,7 @@ import pytest
 
 import personalise as pl
 from personalise.__main__ import main
-from personalise.loaders import _example_skill_table
+from personalise.io.example import _example_skill_table
 
 N_LEARNERS = 28
 N_SKILLS = 44

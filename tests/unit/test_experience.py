@@ -19,7 +19,7 @@ from personalise.experience import (
     choice_menu,
     pathway_to,
 )
-from personalise.voice import HartRung, ParticipationStage
+from personalise.experience.voice import HartRung, ParticipationStage
 from tests.strategies import read_only
 
 # count -> add -> multiply -> divide, count -> compare -> multiply, shapes -> angles

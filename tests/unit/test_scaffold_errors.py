@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import personalise as pl
-from personalise.fading import rule_from_dict
+from personalise.scaffolds.fading import rule_from_dict
 
 RULES = {
     "linear": pl.linear_fading(3),

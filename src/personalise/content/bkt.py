@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise import _bkt_kernels as BK
+from personalise._kernels import bkt as BK
 from personalise._validation import check_learner_ids, check_probability_block
 from personalise.content._responses import (
     Responses,

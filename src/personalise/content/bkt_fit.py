@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise import _bkt_kernels as BK
+from personalise._kernels import bkt as BK
 from personalise._validation import check_int
 from personalise.content._responses import COLUMNS, read_responses, sequences
 from personalise.content.bkt import _EPS, _INIT, METRICS, BKTModel, _check_metrics

@@ -33,7 +33,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise import _kernels as K
+from personalise._kernels import bitsets as K
 from personalise._validation import (
     check_int,
     check_mastery,
@@ -75,7 +75,7 @@ def _permute_csr(indptr: IntArray, indices: IntArray, row_order: IntArray) -> tu
 
 @attrs.frozen
 class _Layout:
-    """Per-graph constants of the bit layout (see :mod:`personalise._kernels`).
+    """Per-graph constants of the bit layout (see :mod:`personalise._kernels.bitsets`).
 
     Columns ``n_skills`` and ``n_skills + 1`` are padding that is always
     mastered (``one``) and never mastered (``zero``). Every column gets at

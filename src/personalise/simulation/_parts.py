@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from personalise._validation import number_in
 from personalise.exceptions import InvalidParameterError
-from personalise.fading import FadingRule
+from personalise.scaffolds.fading import FadingRule
 from personalise.simulation.protocol import PolicySetting
 
 Float = NDArray[np.float64]

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from personalise._random import RNG_BLOCK, block_generator, root_entropy
 from personalise._validation import check_int
 from personalise.exceptions import GraphError, InvalidParameterError
-from personalise.experience import _ancestors
+from personalise.experience._graph import _ancestors
 from personalise.graph import CompiledGraph
 from personalise.simulation.model import (
     INDEPENDENT,

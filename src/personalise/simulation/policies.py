@@ -23,12 +23,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._bkt_kernels import update_events
+from personalise._kernels.bkt import update_events
 from personalise._validation import number_in
 from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
 from personalise.exceptions import InvalidParameterError
-from personalise.fading import FadingRule, contingent_fading, rule_from_dict
+from personalise.scaffolds.fading import FadingRule, contingent_fading, rule_from_dict
 from personalise.simulation._parts import (
     _class_quantile,
     _float_tuple,

@@ -40,6 +40,7 @@ __all__ = [
     "flexible_groups",
 ]
 
+
 # ------------------------------------------------------------------ decision
 @attrs.frozen
 class Decision:

@@ -18,6 +18,7 @@ __all__ = [
     "verify",
 ]
 
+
 # -------------------------------------------------------------- verification
 @attrs.frozen(repr=False)
 class Verification:

@@ -15,9 +15,9 @@ from typing import Any, Final
 import attrs
 
 from personalise._random import RNG_BLOCK
-from personalise._text import FORMATS
-from personalise._text import fill as _fill
-from personalise._text import plural as _plural
+from personalise.cli.text import FORMATS
+from personalise.cli.text import fill as _fill
+from personalise.cli.text import plural as _plural
 from personalise.exceptions import (
     GraphError,
     InvalidParameterError,
@@ -25,11 +25,11 @@ from personalise.exceptions import (
     UnknownSkillError,
 )
 from personalise.graph import CompiledGraph
-from personalise.loaders import (
-    _example_skill_table,
+from personalise.io import (
     load_example_curriculum,
     read_edge_csv,
 )
+from personalise.io.example import _example_skill_table
 from personalise.simulation import (
     POLICIES,
     SUMMARY_COLUMNS,

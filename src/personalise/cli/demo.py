@@ -14,7 +14,7 @@ and per-step CSV.
 
 Everything here is pure (no printing, no globals; only :func:`load_graph`
 reads a file), so the output is deterministic and easy to test;
-``personalise.__main__`` wires it to the command line.
+:mod:`personalise.cli.main` wires it to the command line.
 """
 
 from __future__ import annotations
@@ -30,23 +30,23 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._compare import demo_comparison, demo_comparison_lines
-from personalise._text import FORMATS, WIDTH
-from personalise._text import fill as _fill
-from personalise._text import plural as _plural
+from personalise.cli.compare import demo_comparison, demo_comparison_lines
+from personalise.cli.text import FORMATS, WIDTH
+from personalise.cli.text import fill as _fill
+from personalise.cli.text import plural as _plural
 from personalise.content import Recommendations, recommend_next
 from personalise.exceptions import (
     InvalidParameterError,
     UnknownSkillError,
 )
-from personalise.fading import MasteryFading, mastery_fading
 from personalise.graph import CompiledGraph
-from personalise.lesson import plan_lesson
-from personalise.loaders import (
-    _example_skill_table,
+from personalise.io import (
     load_example_class,
     load_example_curriculum,
 )
+from personalise.io.example import _example_skill_table
+from personalise.lesson import plan_lesson
+from personalise.scaffolds.fading import MasteryFading, mastery_fading
 from personalise.teaching import HingeQuestion
 
 __all__ = [

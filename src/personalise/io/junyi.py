@@ -1,27 +1,12 @@
-"""Reading prerequisite graphs from files, and the bundled example data.
-
-* :func:`read_edge_csv` reads a ``prerequisite,skill`` CSV (one edge a row).
-* :func:`read_junyi_exercises` reads the exercise table of the Junyi Academy
-  knowledge map and reports, or repairs, its known defects.
-* :func:`load_example_curriculum` and :func:`load_example_class` give the
-  bundled primary-maths number-and-fractions strand and a class of 28
-  learners used by ``python -m personalise demo`` and the documentation.
-"""
+"""The Junyi Academy exercise table, with its known defects reported or repaired."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
-from collections.abc import Hashable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from importlib import resources
-from typing import IO, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
-import numpy as np
-from numpy.typing import NDArray
 
 from personalise._validation import load_json_document
 from personalise.exceptions import (
@@ -31,92 +16,11 @@ from personalise.exceptions import (
     InvalidParameterError,
 )
 from personalise.graph import CompiledGraph, compile_graph
+from personalise.io._files import PathOrFile, _open_text, _reader
 
-__all__ = [
-    "RepairReport",
-    "load_example_class",
-    "load_example_curriculum",
-    "read_edge_csv",
-    "read_junyi_exercises",
-]
+__all__ = ["RepairReport", "read_junyi_exercises"]
 
-PathOrFile = str | os.PathLike[str] | IO[str]
 REPORT_SCHEMA = "personalise.repair_report/1"
-
-
-@contextmanager
-def _open_text(source: PathOrFile) -> Iterator[IO[str]]:
-    if hasattr(source, "read"):
-        yield source  # type: ignore[misc]
-        return
-    try:
-        handle = open(os.fspath(source), encoding="utf-8-sig", newline="")
-    except OSError as err:
-        raise InvalidParameterError(f"cannot open {source!r}: {err.strerror}", value=source) from None
-    with handle:
-        yield handle
-
-
-def _reader(handle: IO[str], required: Sequence[str], what: str) -> csv.DictReader[str]:
-    reader = csv.DictReader(handle)
-    fields = [f.strip().lstrip("\ufeff") for f in (reader.fieldnames or [])]
-    reader.fieldnames = fields
-    for column in required:
-        if column not in fields:
-            raise EvidenceError(f"{what} has no column {column!r}; columns are {fields}", value=column)
-    return reader
-
-
-def read_edge_csv(source: PathOrFile, *, skill_order: Sequence[Hashable] | None = None) -> CompiledGraph:
-    """Read a prerequisite graph from a CSV file with columns ``prerequisite,skill``.
-
-    Each row is one edge "``prerequisite`` is needed before ``skill``". A row
-    with an empty ``prerequisite`` declares a skill without prerequisites
-    (so isolated skills can be listed). Other columns are ignored; ids are
-    stripped of surrounding spaces and kept as strings.
-
-    Parameters
-    ----------
-    source : path or text file
-        The CSV file (UTF-8, a byte-order mark is allowed) or an open text file.
-    skill_order : sequence of str, optional
-        Column order, passed to :func:`compile_graph`.
-
-    Returns
-    -------
-    CompiledGraph
-
-    Raises
-    ------
-    EvidenceError
-        If a column is missing or a row has an empty ``skill`` (the message
-        names the line).
-    GraphError, CyclicPrerequisiteError
-        As for :func:`compile_graph`.
-    InvalidParameterError
-        If the file cannot be opened.
-
-    Examples
-    --------
-    >>> import io, personalise as pl
-    >>> text = "prerequisite,skill\\ncount,add\\nadd,multiply\\n,shapes\\n"
-    >>> pl.read_edge_csv(io.StringIO(text)).skill_ids
-    ('count', 'add', 'multiply', 'shapes')
-    """
-    edges: list[tuple[str, str]] = []
-    skills: list[str] = []
-    with _open_text(source) as handle:
-        reader = _reader(handle, ("prerequisite", "skill"), "edge CSV")
-        for row in reader:
-            line = reader.line_num
-            skill = (row.get("skill") or "").strip()
-            prerequisite = (row.get("prerequisite") or "").strip()
-            if not skill:
-                raise EvidenceError(f"edge CSV line {line}: column 'skill' is empty", value=line)
-            skills.append(skill)
-            if prerequisite:
-                edges.append((prerequisite, skill))
-    return compile_graph(edges, skill_order=skill_order, skills=skills)
 
 
 def _pairs(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
@@ -365,69 +269,3 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
     return graph, report
 
 
-# ------------------------------------------------------------- bundled data
-_DATA = "personalise.data"
-
-
-def _data_text(name: str) -> str:
-    return resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
-
-
-def load_example_curriculum() -> CompiledGraph:
-    """The bundled primary-maths number-and-fractions strand (44 skills).
-
-    From counting to 20 up to dividing a fraction by a whole number, with
-    place value, addition, times tables, division, fractions, decimals and
-    percentages, sequenced as common primary progressions do.
-
-    Examples
-    --------
-    >>> import personalise as pl
-    >>> graph = pl.load_example_curriculum()
-    >>> graph.n_skills, graph.n_edges, int(graph.depth.max())
-    (44, 67, 11)
-    >>> graph.prerequisites_of("equivalent_fractions")
-    ('times_tables_3_4_8', 'equivalent_fractions_diagrams')
-    """
-    return read_edge_csv(io.StringIO(_data_text("number_fractions_edges.csv")))
-
-
-def _example_skill_table() -> dict[str, tuple[str, int]]:
-    """Skill id -> (display name, school year) for the bundled curriculum."""
-    reader = csv.DictReader(io.StringIO(_data_text("number_fractions_skills.csv")))
-    return {row["skill"]: (row["name"], int(row["year"])) for row in reader}
-
-
-def load_example_class(graph: CompiledGraph | None = None) -> tuple[tuple[str, ...], NDArray[np.float64]]:
-    """The bundled class: 28 Year 4 learners' mastery of the example curriculum.
-
-    Parameters
-    ----------
-    graph : CompiledGraph, optional
-        The graph whose column order the mastery columns follow; by default
-        :func:`load_example_curriculum`.
-
-    Returns
-    -------
-    learner_ids : tuple of str
-        ``"L01"`` to ``"L28"``.
-    mastery : ndarray of float64, shape (28, graph.n_skills)
-        P(mastery) per learner and skill.
-
-    Examples
-    --------
-    >>> import personalise as pl
-    >>> ids, mastery = pl.load_example_class()
-    >>> len(ids), mastery.shape
-    (28, (28, 44))
-    """
-    graph = load_example_curriculum() if graph is None else graph
-    reader = csv.reader(io.StringIO(_data_text("example_class.csv")))
-    header = next(reader)
-    rows = list(reader)
-    columns = [header.index(str(skill)) if str(skill) in header else -1 for skill in graph.skill_ids]
-    if -1 in columns:
-        missing = graph.skill_ids[columns.index(-1)]
-        raise InvalidParameterError(f"the example class has no column for skill {missing!r}", value=missing)
-    values = np.array([[float(row[c]) for c in columns] for row in rows], dtype=np.float64)
-    return tuple(row[0] for row in rows), values

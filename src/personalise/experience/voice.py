@@ -25,7 +25,7 @@ class HartRung(enum.IntEnum):
 
     Examples
     --------
-    >>> from personalise.voice import HartRung
+    >>> from personalise.experience.voice import HartRung
     >>> HartRung.TOKENISM.label, HartRung.TOKENISM.is_participation
     ('Tokenism', False)
     >>> HartRung(8).label
@@ -47,7 +47,7 @@ class HartRung(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import HartRung
+        >>> from personalise.experience.voice import HartRung
         >>> HartRung.ADULT_INITIATED_SHARED_DECISIONS.label
         'Adult-initiated, shared decisions with children'
         """
@@ -59,7 +59,7 @@ class HartRung(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import HartRung
+        >>> from personalise.experience.voice import HartRung
         >>> HartRung.ASSIGNED_BUT_INFORMED.is_participation
         True
         """
@@ -71,7 +71,7 @@ class HartRung(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import HartRung
+        >>> from personalise.experience.voice import HartRung
         >>> "Hart" in HartRung.DECORATION.source
         True
         """
@@ -86,7 +86,7 @@ class HartRung(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import HartRung
+        >>> from personalise.experience.voice import HartRung
         >>> HartRung.MANIPULATION.verified
         True
         """
@@ -117,7 +117,7 @@ class ParticipationStage(enum.IntEnum):
 
     Examples
     --------
-    >>> from personalise.voice import ParticipationStage
+    >>> from personalise.experience.voice import ParticipationStage
     >>> [stage.label for stage in ParticipationStage][:2]
     ['Students as data source', 'Students as active respondents']
     >>> ParticipationStage.RESEARCHERS.verified
@@ -135,7 +135,7 @@ class ParticipationStage(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import ParticipationStage
+        >>> from personalise.experience.voice import ParticipationStage
         >>> ParticipationStage.CO_RESEARCHERS.label
         'Students as co-researchers'
         """
@@ -147,7 +147,7 @@ class ParticipationStage(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import ParticipationStage
+        >>> from personalise.experience.voice import ParticipationStage
         >>> "Fielding" in ParticipationStage.DATA_SOURCE.source
         True
         """
@@ -162,7 +162,7 @@ class ParticipationStage(enum.IntEnum):
 
         Examples
         --------
-        >>> from personalise.voice import ParticipationStage
+        >>> from personalise.experience.voice import ParticipationStage
         >>> ParticipationStage.DATA_SOURCE.verified
         False
         """

@@ -1,42 +1,11 @@
-"""Level 1, the experience: goals, pathways through the graph, and choice.
-
-This level personalises how a learner travels through the curriculum, not
-what happens in the lesson (see :class:`~personalise.levels.Level`). What it
-can compute is small and exact (DOMAIN.md section 1.3):
-
-* :func:`pathway_to`: the unmastered skills that lead to a goal, in an order
-  that puts prerequisites first, with the other routes the graph allows;
-* :func:`choice_menu`: a short, ranked menu of next skills for a learner to
-  choose from, and :meth:`ChoiceMenu.record`, the agency record of who chose
-  what from which options;
-* :class:`HartRung` and :class:`ParticipationStage`: learner-voice
-  vocabularies for *labelling* activities and self-review. They are never
-  inferred from data.
-
-Everything here works on one learner's mastery row (a 1-D array over
-``compiled.skill_ids``). A skill counts as mastered when its mastery is at or
-above ``threshold``, compared in the dtype of the row, as in
-:func:`~personalise.readiness`.
-
-Examples
---------
->>> import numpy as np, personalise as pl
->>> from personalise.experience import choice_menu, pathway_to
->>> g = pl.compile_graph([("count", "add"), ("add", "multiply"), ("count", "compare")])
->>> row = np.array([1.0, 0.2, 0.0, 0.0])
->>> pathway_to(g, "multiply", row).steps
-('add', 'multiply')
->>> choice_menu(g, row).options
-('add', 'compare')
-"""
+"""Choice menus and the agency record of who chose what."""
 
 from __future__ import annotations
 
-import heapq
 import math
 import numbers
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, cast
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -45,357 +14,35 @@ from numpy.typing import NDArray
 from personalise._validation import (
     check_int,
     check_threshold,
-    load_json_document,
-    require_fields,
 )
-from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
+from personalise.exceptions import InvalidParameterError, UnknownSkillError
+from personalise.experience._graph import (
+    _CHOOSERS,
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    RECORD_SCHEMA,
+    Chooser,
+    _ancestors,
+    _check_row,
+    _closure,
+    _descendants,
+    _goal_columns,
+    _is_skill,
+    _json_id,
+    _mastered,
+    _preds,
+    _succs,
+    _to_floats,
+    _to_ids,
+    _to_optional_ids,
+    _to_strs,
+)
+from personalise.experience.pathways import _check_document
+from personalise.experience.voice import HartRung
 from personalise.graph import CompiledGraph
-from personalise.voice import HartRung
 
-__all__ = [
-    "ChoiceMenu",
-    "ChoiceRecord",
-    "Pathway",
-    "choice_menu",
-    "pathway_to",
-]
 
-Chooser = Literal["learner", "teacher", "system"]
-_CHOOSERS: tuple[str, ...] = ("learner", "teacher", "system")
-
-#: Choice-set sizes outside this range are clamped (Patall, Cooper and Robinson 2008).
-MIN_OPTIONS, MAX_OPTIONS = 2, 4
-
-PATHWAY_SCHEMA = "personalise.pathway/1"
-RECORD_SCHEMA = "personalise.choice_record/1"
-
-
-# ----------------------------------------------------------------- helpers
-def _check_row(compiled: CompiledGraph, mastery: Any) -> NDArray[np.floating[Any]]:
-    """One learner's mastery row as a 1-D float array, checked for length and range."""
-    row = np.asarray(mastery)
-    if row.dtype.kind not in "biuf":
-        raise InvalidParameterError(f"mastery must hold real numbers; got dtype {row.dtype}", value=row.dtype)
-    if row.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        row = row.astype(np.float64)
-    if row.ndim != 1:
-        raise ShapeError(
-            f"mastery must be one learner's row, 1-D (n_skills,); got shape {row.shape} "
-            "(pass mastery[i] for learner i)",
-            value=row.shape,
-        )
-    if row.shape[0] != compiled.n_skills:
-        raise ShapeError(
-            f"mastery must have one value per skill ({compiled.n_skills}); got shape {row.shape}", value=row.shape
-        )
-    bad = np.flatnonzero(~((row >= 0.0) & (row <= 1.0)))
-    if bad.size:
-        j = int(bad[0])
-        value = row[j].item()
-        raise InvalidParameterError(
-            f"mastery must lie in [0, 1]; got {value!r} at {j} (skill {compiled.skill_ids[j]!r})", value=value
-        )
-    return row
-
-
-def _mastered(row: NDArray[np.floating[Any]], threshold: float) -> list[bool]:
-    return cast(list[bool], (row >= row.dtype.type(threshold)).tolist())
-
-
-def _is_skill(compiled: CompiledGraph, value: object) -> bool:
-    try:
-        compiled.index_of(value)
-    except UnknownSkillError:
-        return False
-    return True
-
-
-def _goal_columns(compiled: CompiledGraph, goal: Any, name: str = "goal") -> list[int]:
-    """Column indices (sorted, unique) of a skill id or a collection of skill ids."""
-    if _is_skill(compiled, goal):
-        return [compiled.index_of(goal)]
-    if isinstance(goal, (set, frozenset, list, tuple)):
-        if not goal:
-            raise InvalidParameterError(f"{name} must name at least one skill; got {goal!r}", value=goal)
-        return sorted({compiled.index_of(skill) for skill in goal})
-    raise UnknownSkillError(f"unknown skill {goal!r} in {name}: not in the compiled graph", value=goal)
-
-
-def _preds(compiled: CompiledGraph, j: int) -> list[int]:
-    return cast(list[int], compiled.pred_indices[compiled.pred_indptr[j] : compiled.pred_indptr[j + 1]].tolist())
-
-
-def _succs(compiled: CompiledGraph, j: int) -> list[int]:
-    return cast(list[int], compiled.succ_indices[compiled.succ_indptr[j] : compiled.succ_indptr[j + 1]].tolist())
-
-
-def _closure(start: Iterable[int], neighbours: Any) -> set[int]:
-    """Every node reachable from ``start`` through ``neighbours`` (``start`` excluded unless re-reached)."""
-    seen: set[int] = set()
-    stack = list(start)
-    while stack:
-        for v in neighbours(stack.pop()):
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
-    return seen
-
-
-def _ancestors(compiled: CompiledGraph, columns: Iterable[int]) -> set[int]:
-    return _closure(columns, lambda j: _preds(compiled, j))
-
-
-def _descendants(compiled: CompiledGraph, columns: Iterable[int]) -> set[int]:
-    return _closure(columns, lambda j: _succs(compiled, j))
-
-
-def _topological(compiled: CompiledGraph, steps: set[int], first: int | None = None) -> list[int]:
-    """Kahn's algorithm on the subgraph induced by ``steps``; ties by lowest column.
-
-    Only edges between two steps constrain the order: a mastered skill in
-    between already satisfies its successors. ``first`` (a step without
-    prerequisites among the steps) is put first.
-    """
-    indegree = {j: sum(1 for p in _preds(compiled, j) if p in steps) for j in steps}
-    heap = [j for j, d in indegree.items() if d == 0 and j != first]
-    heapq.heapify(heap)
-    order: list[int] = []
-
-    def take(u: int) -> None:
-        order.append(u)
-        for v in _succs(compiled, u):
-            if v in steps:
-                indegree[v] -= 1
-                if indegree[v] == 0:
-                    heapq.heappush(heap, v)
-
-    if first is not None:
-        take(first)
-    while heap:
-        take(heapq.heappop(heap))
-    return order
-
-
-def _json_id(value: Hashable) -> Hashable:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {value!r}", value=value)
-    return value
-
-
-def _to_ids(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(values)
-
-
-def _to_optional_ids(values: Iterable[Hashable] | None) -> tuple[Hashable, ...] | None:
-    return None if values is None else tuple(values)
-
-
-def _to_orders(orders: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
-    return tuple(tuple(order) for order in orders)
-
-
-def _to_floats(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
-def _to_strs(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values)
-
-
-# ----------------------------------------------------------------- pathways
-@attrs.frozen(repr=False)
-class Pathway:
-    """The unmastered skills between one learner and a goal, prerequisites first.
-
-    Built by :func:`pathway_to`.
-
-    Parameters
-    ----------
-    goal : tuple of hashable
-        The goal skill ids, in column order.
-    steps : tuple of hashable
-        The unmastered ancestors of the goal, plus the goal skills that are
-        not yet mastered, in a topological order (prerequisites first, ties
-        by lower column index). Empty when the goal is already mastered.
-    ready : tuple of hashable
-        The steps that can be started now (every direct prerequisite
-        mastered), in column order. More than one is a real choice of route.
-    alternatives : tuple of tuple of hashable
-        For each ready step other than ``steps[0]``, a valid order of the same
-        steps that starts with it (ties again by lower column index).
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> from personalise.experience import pathway_to
-    >>> g = pl.compile_graph([("a", "c"), ("b", "c")])
-    >>> p = pathway_to(g, "c", np.zeros(3))
-    >>> p
-    Pathway(goal=('c',), n_steps=3, steps=('a', 'b', 'c'), ready=('a', 'b'), n_alternatives=1)
-    >>> p.alternatives
-    (('b', 'a', 'c'),)
-    """
-
-    goal: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    steps: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    ready: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    alternatives: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_to_orders)
-
-    @property
-    def n_steps(self) -> int:
-        """Number of skills still to learn on the way to the goal.
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> from personalise.experience import pathway_to
-        >>> pathway_to(pl.compile_graph([("a", "b")]), "b", np.array([1.0, 0.0])).n_steps
-        1
-        """
-        return len(self.steps)
-
-    @property
-    def has_choice(self) -> bool:
-        """True when more than one step can be started now (several routes).
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> from personalise.experience import pathway_to
-        >>> pathway_to(pl.compile_graph([("a", "b")]), "b", np.zeros(2)).has_choice
-        False
-        """
-        return len(self.ready) > 1
-
-    def __repr__(self) -> str:
-        return (
-            f"Pathway(goal={self.goal!r}, n_steps={self.n_steps}, steps={self.steps!r}, "
-            f"ready={self.ready!r}, n_alternatives={len(self.alternatives)})"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON-ready dict form (with a ``"schema"`` field).
-
-        Examples
-        --------
-        >>> import numpy as np, personalise as pl
-        >>> from personalise.experience import Pathway, pathway_to
-        >>> p = pathway_to(pl.compile_graph([("a", "b")]), "b", np.zeros(2))
-        >>> p.to_dict()["steps"]
-        ['a', 'b']
-        >>> Pathway.from_dict(p.to_dict()) == p
-        True
-        """
-        return {
-            "schema": PATHWAY_SCHEMA,
-            "goal": [_json_id(s) for s in self.goal],
-            "steps": [_json_id(s) for s in self.steps],
-            "ready": [_json_id(s) for s in self.ready],
-            "alternatives": [[_json_id(s) for s in order] for order in self.alternatives],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Pathway:
-        """Rebuild a pathway from :meth:`to_dict` output.
-
-        Raises
-        ------
-        InvalidParameterError
-            If the schema differs or a field is missing.
-
-        Examples
-        --------
-        >>> from personalise.experience import Pathway
-        >>> Pathway.from_dict({"schema": "personalise.pathway/1", "goal": ["b"], "steps": ["b"],
-        ...                    "ready": ["b"], "alternatives": []}).steps
-        ('b',)
-        """
-        _check_document(data, PATHWAY_SCHEMA, ("goal", "steps", "ready", "alternatives"))
-        return cls(data["goal"], data["steps"], data["ready"], data["alternatives"])
-
-
-def _check_document(data: Mapping[str, Any], schema: str, fields: Sequence[str]) -> None:
-    require_fields(load_json_document(data, schema), fields, schema)
-
-
-def pathway_to(compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: float = 0.95) -> Pathway:
-    """The ordered unmastered skills that lead one learner to ``goal``.
-
-    ``path(goal) = topological order of (ancestors(goal) | goal) minus the mastered skills``
-    (DOMAIN.md section 1.3). The order puts every step after its unmastered
-    prerequisites and breaks ties by lower column index, so it is
-    deterministic. Where the graph allows several routes, the pathway says so:
-    ``ready`` lists every step that can be started now, and ``alternatives``
-    gives, for each other ready step, a valid order that starts with it.
-
-    Parameters
-    ----------
-    compiled : CompiledGraph
-        The prerequisite graph.
-    goal : skill id or collection of skill ids
-        One goal skill, or a set (list, tuple) of goal skills. A value that
-        is itself a skill id of the graph is read as a single goal.
-    mastery : array_like, shape (n_skills,)
-        One learner's P(mastery) per skill, in [0, 1], in
-        ``compiled.skill_ids`` order.
-    threshold : float, default 0.95
-        Mastery threshold in (0, 1].
-
-    Returns
-    -------
-    Pathway
-
-    Raises
-    ------
-    UnknownSkillError
-        If a goal is not a skill of the graph.
-    ShapeError
-        If ``mastery`` is not 1-D with one value per skill.
-    InvalidParameterError
-        If a mastery value is NaN or outside [0, 1] (the message names the
-        position and skill), ``threshold`` is outside (0, 1], or ``goal`` is
-        an empty collection.
-
-    Notes
-    -----
-    Only prerequisite edges between two unmastered skills constrain the
-    order: a mastered skill in between already satisfies what follows it.
-    O(n_skills + n_edges) for the pathway, times the number of ready steps
-    for the alternatives. The number of all valid orders can be exponential,
-    so only one order per distinct first step is listed.
-
-    Examples
-    --------
-    >>> import numpy as np, personalise as pl
-    >>> from personalise.experience import pathway_to
-    >>> g = pl.compile_graph([("count", "add"), ("count", "compare"), ("add", "multiply"),
-    ...                       ("compare", "multiply")])
-    >>> p = pathway_to(g, "multiply", np.array([1.0, 0.1, 0.2, 0.0]))
-    >>> p.steps, p.ready
-    (('add', 'compare', 'multiply'), ('add', 'compare'))
-    >>> p.alternatives
-    (('compare', 'add', 'multiply'),)
-    """
-    columns = _goal_columns(compiled, goal)
-    row = _check_row(compiled, mastery)
-    limit = check_threshold(threshold)
-    mastered = _mastered(row, limit)
-    return _pathway(compiled, columns, mastered)
-
-
-def _pathway(compiled: CompiledGraph, columns: list[int], mastered: list[bool]) -> Pathway:
-    ids = compiled.skill_ids
-    region = _ancestors(compiled, columns) | set(columns)
-    steps = {j for j in region if not mastered[j]}
-    order = _topological(compiled, steps)
-    ready = sorted(j for j in steps if all(mastered[p] for p in _preds(compiled, j)))
-    alternatives = [_topological(compiled, steps, first=r) for r in ready[1:]] if order else []
-    return Pathway(
-        goal=[ids[j] for j in columns],
-        steps=[ids[j] for j in order],
-        ready=[ids[j] for j in ready],
-        alternatives=[[ids[j] for j in alt] for alt in alternatives],
-    )
+__all__ = ["ChoiceMenu", "ChoiceRecord", "choice_menu"]
 
 
 # ----------------------------------------------------------------- choices

@@ -1,0 +1,11 @@
+"""The ``personalise`` command line: ``demo`` and ``simulate``, and their text helpers.
+
+:func:`main` is the entry point (``python -m personalise`` and the
+``personalise`` script); :mod:`personalise.cli.main` documents the commands.
+"""
+
+from __future__ import annotations
+
+from personalise.cli.main import main
+
+__all__ = ["main"]

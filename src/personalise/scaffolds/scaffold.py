@@ -1,0 +1,291 @@
+"""One scaffold: support towards one goal skill that follows a fading rule."""
+
+from __future__ import annotations
+
+import json
+import numbers
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise._validation import (
+    check_id,
+    check_int,
+    load_json_document,
+    require_fields,
+)
+from personalise.exceptions import InvalidParameterError
+from personalise.scaffolds.fading import (
+    BackwardFading,
+    FadingRule,
+    _ByOpportunity,
+    rule_from_dict,
+)
+
+__all__ = ["KINDS", "WOOD_FUNCTIONS", "Scaffold"]
+
+#: Common kinds of scaffold; any other non-empty string is allowed too.
+KINDS = ("worked example", "partial solution", "prompt", "sentence starter", "manipulative", "representation")
+#: The six functions of scaffolding (Wood, Bruner and Ross 1976), a vocabulary for tagging.
+WOOD_FUNCTIONS = (
+    "recruitment",
+    "reduction in degrees of freedom",
+    "direction maintenance",
+    "marking critical features",
+    "frustration control",
+    "demonstration",
+)
+SCAFFOLD_SCHEMA = "personalise.scaffold/1"
+STATE_SCHEMA = "personalise.scaffold_state/1"
+_COUNTERS = ("opportunities", "successes", "failures", "streak", "failure_run")
+#: Largest value of a history counter (counters are stored as int32 in the cohort form).
+COUNTER_LIMIT = 2**31 - 1
+
+Float = NDArray[np.float64]
+Int = NDArray[np.int32]
+
+
+def _check_skill(skill: object) -> Hashable:
+    return check_id(skill, "a scaffold's skill (its goal)")
+
+
+def _check_kind(kind: object) -> str:
+    if not isinstance(kind, str) or not kind.strip():
+        raise InvalidParameterError(f"kind must be a non-empty string (e.g. one of {KINDS}); got {kind!r}", value=kind)
+    return kind
+
+
+def _check_rule(rule: object) -> FadingRule:
+    if not isinstance(rule, FadingRule):
+        raise InvalidParameterError(
+            "a scaffold needs a fading rule (linear_fading, exponential_fading, stepwise_fading, "
+            f"contingent_fading, backward_fading or mastery_fading); got {rule!r}",
+            value=rule,
+        )
+    return rule
+
+
+def _check_success(success: object) -> bool:
+    if isinstance(success, (bool, np.bool_)) or (isinstance(success, numbers.Integral) and success in (0, 1)):
+        return bool(success)
+    raise InvalidParameterError(f"success must be True or False; got {success!r}", value=success)
+
+
+def _check_mastery_value(mastery: object, rule: FadingRule) -> float | None:
+    if not rule.uses_mastery:
+        return None
+    if mastery is None:
+        raise InvalidParameterError("a mastery_fading scaffold needs mastery= (P(mastery) of its goal skill)", value=None)
+    if isinstance(mastery, (bool, np.bool_)) or not isinstance(mastery, numbers.Real) or not 0.0 <= float(mastery) <= 1.0:
+        raise InvalidParameterError(f"mastery must be a number in [0, 1]; got {mastery!r}", value=mastery)
+    return float(mastery)
+
+
+def _function_set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _hashable_tuple(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return tuple(values)
+
+
+def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _rule_tuple(values: Iterable[FadingRule]) -> tuple[FadingRule, ...]:
+    return tuple(values)
+
+
+def _counter(name: str) -> Any:
+    def check(value: object) -> int:
+        result = check_int(value, name, minimum=0)
+        if result > COUNTER_LIMIT:
+            raise InvalidParameterError(f"{name} must be at most {COUNTER_LIMIT}; got {result}", value=result)
+        return result
+
+    return attrs.field(default=0, converter=check)
+
+
+@attrs.frozen
+class Scaffold:
+    """Temporary support towards one goal skill, for one learner.
+
+    Parameters
+    ----------
+    skill : hashable
+        The goal skill. It is the same for every learner and never changes.
+    rule : FadingRule
+        How support fades (required: a scaffold without a fading rule would
+        be a permanent fixture).
+    kind : str, default "prompt"
+        What the support is: one of :data:`KINDS` or any other description.
+    level : float, optional
+        The rule's state (default: the rule's starting level).
+    opportunities, successes, failures, streak, failure_run : int, default 0
+        History counters: opportunities so far, successes and failures among
+        them, the current run of consecutive successes and of failures.
+    functions : iterable of str, optional
+        Which of Wood, Bruner and Ross's six functions the scaffold serves
+        (:data:`WOOD_FUNCTIONS`), for tagging.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> s = pl.Scaffold("fractions_on_number_line", pl.contingent_fading(levels=4), kind="worked example")
+    >>> s.support
+    1.0
+    >>> s = s.after(True).after(True)
+    >>> s.level, s.support, s.successes
+    (2.0, 0.5, 2)
+    >>> s.after(False).support  # it comes back when the learner struggles
+    0.75
+    """
+
+    skill: Hashable = attrs.field(converter=_check_skill)
+    rule: FadingRule = attrs.field(converter=_check_rule)
+    kind: str = attrs.field(default="prompt", converter=_check_kind)
+    level: float = attrs.field(default=None)
+    opportunities: int = _counter("opportunities")
+    successes: int = _counter("successes")
+    failures: int = _counter("failures")
+    streak: int = _counter("streak")
+    failure_run: int = _counter("failure_run")
+    functions: frozenset[str] = attrs.field(default=frozenset(), converter=_function_set)
+
+    def __attrs_post_init__(self) -> None:
+        level: object = self.rule.start() if self.level is None else self.level
+        if isinstance(level, (bool, np.bool_)) or not isinstance(level, numbers.Real):
+            raise InvalidParameterError(f"level must be a number; got {level!r}", value=level)
+        object.__setattr__(self, "level", float(level))
+        self.rule.check_levels(np.array([self.level]))
+        if self.successes + self.failures > self.opportunities:
+            raise InvalidParameterError(
+                f"successes + failures ({self.successes + self.failures}) exceed opportunities ({self.opportunities})",
+                value=self.opportunities,
+            )
+        unknown = self.functions - set(WOOD_FUNCTIONS)
+        if unknown:
+            raise InvalidParameterError(f"unknown scaffolding function {sorted(unknown)[0]!r}; expected some of {WOOD_FUNCTIONS}", value=sorted(unknown)[0])
+
+    @property
+    def support(self) -> float:
+        """Current support in [0, 1] (1: full support, 0: faded)."""
+        return self.rule.support(self.level)
+
+    @property
+    def is_faded(self) -> bool:
+        """True when the support has faded to 0 (the learner works unaided)."""
+        return self.support == 0.0
+
+    @property
+    def worked_steps(self) -> tuple[bool, ...]:
+        """For a backward-faded worked example: which steps are still worked for the learner.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the rule is not :func:`backward_fading`.
+        """
+        if not isinstance(self.rule, BackwardFading):
+            raise InvalidParameterError(f"worked_steps needs a backward_fading rule; got {self.rule!r}", value=self.rule)
+        worked = int(self.level)
+        return tuple(step < worked for step in range(self.rule.n_steps))
+
+    def after(self, success: bool, *, mastery: float | None = None) -> Scaffold:
+        """The scaffold after one more opportunity with this outcome (a new object).
+
+        Parameters
+        ----------
+        success : bool
+            Whether the learner succeeded.
+        mastery : float, optional
+            P(mastery) of the goal skill now; required by :func:`mastery_fading`.
+        """
+        right = _check_success(success)
+        value = _check_mastery_value(mastery, self.rule)
+        if self.opportunities >= COUNTER_LIMIT:
+            raise InvalidParameterError(f"the opportunity counter is at its limit ({COUNTER_LIMIT})", value=self.opportunities)
+        opportunities = self.opportunities + 1
+        streak = self.streak + 1 if right else 0
+        level = self.rule.next_level(self.level, opportunities, streak, right, value)
+        return attrs.evolve(
+            self,
+            level=level,
+            opportunities=opportunities,
+            successes=self.successes + right,
+            failures=self.failures + (not right),
+            streak=streak,
+            failure_run=0 if right else self.failure_run + 1,
+        )
+
+    def advanced(self, steps: int) -> Scaffold:
+        """The scaffold after ``steps`` opportunities with no recorded outcome (a new object).
+
+        Opportunity-based rules (linear, exponential, stepwise) fade with the
+        clock; outcome- and mastery-driven rules keep their level.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.Scaffold("add", pl.linear_fading(10)).advanced(3).support
+        0.7
+        """
+        steps = check_int(steps, "steps", minimum=0)
+        opportunities = self.opportunities + steps
+        level = self.rule.at(opportunities) if isinstance(self.rule, _ByOpportunity) else self.level
+        return attrs.evolve(self, level=level, opportunities=opportunities)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scaffold as a JSON-ready dict (see :meth:`to_json`)."""
+        if isinstance(self.skill, bool) or not isinstance(self.skill, (str, int)):
+            raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {self.skill!r}", value=self.skill)
+        data: dict[str, Any] = {"skill": self.skill, "kind": self.kind, "rule": self.rule.to_dict(), "level": self.level}
+        data.update({name: getattr(self, name) for name in _COUNTERS})
+        data["functions"] = sorted(self.functions)
+        return data
+
+    def to_json(self) -> str:
+        """The scaffold as a JSON document with a ``"schema"`` field.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> s = pl.Scaffold("add", pl.backward_fading(3), kind="worked example").after(True)
+        >>> pl.Scaffold.from_json(s.to_json()) == s
+        True
+        """
+        return json.dumps({"schema": SCAFFOLD_SCHEMA, **self.to_dict()})
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scaffold:
+        """Rebuild a scaffold from :meth:`to_dict` output."""
+        require_fields(data, ("skill", "kind", "rule", "level", *_COUNTERS), "scaffold")
+        return cls(
+            data["skill"],
+            rule_from_dict(data["rule"]),
+            kind=data["kind"],
+            level=data["level"],
+            opportunities=data["opportunities"],
+            successes=data["successes"],
+            failures=data["failures"],
+            streak=data["streak"],
+            failure_run=data["failure_run"],
+            functions=data.get("functions", ()),
+        )
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> Scaffold:
+        """Rebuild a scaffold from :meth:`to_json` output.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the document has another schema, lacks a field, or names an
+            unknown fading rule.
+        """
+        return cls.from_dict(load_json_document(document, SCAFFOLD_SCHEMA))
+
