@@ -40,8 +40,10 @@ from personalise.exceptions import (
     PersonaliseError,
     PersonaliseWarning,
     ShapeError,
+    UnknownLearnerError,
     UnknownSkillError,
 )
+from personalise.evidence import Evidence, MasteryTable
 from personalise.experience import (
     ChoiceMenu,
     ChoiceRecord,
@@ -132,6 +134,7 @@ __all__ = [
     "DegenerateFitWarning",
     "Diagnosis",
     "EvidenceEntry",
+    "Evidence",
     "EvidenceError",
     "FadingScaffolds",
     "Finding",
@@ -148,6 +151,7 @@ __all__ = [
     "LessonPlan",
     "Level",
     "MasteryLearning",
+    "MasteryTable",
     "POLICIES",
     "ParticipationStage",
     "Pathway",
@@ -167,6 +171,7 @@ __all__ = [
     "ShapeError",
     "SimulationResult",
     "TieredTasks",
+    "UnknownLearnerError",
     "UnknownSkillError",
     "Verification",
     "WholeClassPace",

@@ -7,20 +7,29 @@ the argument, the rule and the offending value. Kernels never validate.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import math
 import numbers
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise.exceptions import InvalidParameterError, ShapeError
+from personalise.exceptions import EvidenceError, InvalidParameterError, PersonaliseError, ShapeError
 
 __all__ = [
     "check_id",
+    "check_id_array",
+    "check_scores",
+    "check_timestamps",
+    "parse_timestamp",
+    "read_text",
+    "parse_json",
     "check_int",
     "load_json_document",
     "require_fields",
@@ -211,3 +220,253 @@ def number_in(low: float, high: float, *, open_low: bool = False, open_high: boo
             )
 
     return check
+
+
+# ------------------------------------------------------------ ids, scores, time
+#: The unit every timestamp is stored in (UTC, microseconds).
+TIME_UNIT = "datetime64[us]"
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_MICROSECOND = _dt.timedelta(microseconds=1)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_id_array(values: Any, name: str, error: type[PersonaliseError] = EvidenceError) -> NDArray[Any]:
+    """Return ids as a 1-D array: ``str_`` when all are strings, ``int64`` when all are integers.
+
+    Ids are the keys of school data: non-empty strings or integers, all of one
+    kind in one column (so they sort, group and round-trip through JSON). The
+    error names the column, the row and the offending value.
+    """
+    if values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise error(f"{name} must be a sequence of ids (strings or integers); got {values!r}", value=values)
+    raw = values.to_numpy() if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray) else values
+    if isinstance(raw, np.ndarray):
+        if raw.ndim != 1:
+            raise error(f"{name} must be 1-D; got shape {raw.shape}", value=raw.shape)
+        if raw.dtype.kind == "U":
+            empty = np.flatnonzero(raw == "")
+            if empty.size:
+                raise error(f"{name} has an empty id in row {int(empty[0])}", value=int(empty[0]))
+            return raw
+        if raw.dtype.kind in "iu":
+            if raw.dtype.kind == "u" and raw.size and raw.max() > np.iinfo(np.int64).max:
+                row = int(np.argmax(raw))
+                raise error(f"{name} has an integer id too large for int64 in row {row}", value=raw[row].item())
+            return raw.astype(np.int64)
+        if raw.dtype.kind != "O":
+            raise error(f"{name} must hold strings or integers; got dtype {raw.dtype}", value=raw.dtype)
+        items = raw.tolist()
+    else:
+        items = list(raw)
+    if not items:
+        return np.zeros(0, dtype=np.str_)
+    first = items[0]
+    if isinstance(first, str):
+        for row, item in enumerate(items):
+            if not isinstance(item, str) or not item:
+                shown = "an empty id" if item == "" else f"{item!r} among string ids"
+                raise error(f"{name} has {shown} in row {row}; ids must be all non-empty strings or all integers",
+                            value=item)
+        return np.array(items, dtype=np.str_)
+    if _is_int(first):
+        for row, item in enumerate(items):
+            if not _is_int(item):
+                raise error(f"{name} has {item!r} among integer ids in row {row}; ids must be all strings or all "
+                            "integers", value=item)
+        try:
+            return np.array(items, dtype=np.int64)
+        except OverflowError:
+            raise error(f"{name} has an integer id outside int64", value=None) from None
+    raise error(f"{name} must hold strings or integers; got {first!r} in row 0", value=first)
+
+
+def check_scores(values: Any, name: str = "scores") -> NDArray[np.float64]:
+    """Return scores as float64 in [0, 1] (booleans become 0/1); NaN, inf and text are errors naming the row."""
+    if values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise EvidenceError(f"{name} must be a sequence of numbers in [0, 1]; got {values!r}", value=values)
+    raw = values.to_numpy() if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray) else values
+    array = np.asarray(raw) if isinstance(raw, np.ndarray) else None
+    if array is None:
+        items = list(raw)
+        for row, item in enumerate(items):
+            if not isinstance(item, (numbers.Real, np.bool_)):
+                raise EvidenceError(f"{name} must hold numbers in [0, 1]; got {item!r} in row {row}", value=item)
+        array = np.array(items, dtype=np.float64) if items else np.zeros(0)
+    elif array.dtype.kind not in "biuf":
+        for row, item in enumerate(array.tolist()):
+            if not isinstance(item, (numbers.Real, np.bool_)):
+                raise EvidenceError(f"{name} must hold numbers in [0, 1]; got {item!r} in row {row}", value=item)
+    try:
+        scores = np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise EvidenceError(f"{name} must hold numbers in [0, 1]", value=values) from None
+    if scores.ndim != 1:
+        raise EvidenceError(f"{name} must be 1-D; got shape {scores.shape}", value=scores.shape)
+    bad = np.flatnonzero(~((scores >= 0.0) & (scores <= 1.0)))
+    if bad.size:
+        row = int(bad[0])
+        raise EvidenceError(f"{name} must lie in [0, 1]; got {scores[row].item()!r} in row {row}", value=scores[row].item())
+    return scores
+
+
+def parse_timestamp(text: str, where: str) -> np.datetime64:
+    """One ISO 8601 timestamp with a UTC offset (``Z`` or ``+01:00``) as UTC ``datetime64[us]``."""
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise EvidenceError(f"unparseable timestamp {text!r} {where}; expected ISO 8601 such as "
+                            "'2026-09-01T09:00:00Z'", value=text) from None
+    return _aware_to_utc(moment, where, text)
+
+
+def _aware_to_utc(moment: _dt.datetime, where: str, shown: object) -> np.datetime64:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise EvidenceError(f"timestamp {shown!r} {where} has no UTC offset (a naive local time); add 'Z' or an "
+                            "offset such as '+01:00'", value=shown)
+    return np.datetime64((moment - _EPOCH) // _MICROSECOND, "us")
+
+
+def check_timestamps(values: Any, name: str = "timestamps") -> NDArray[np.datetime64]:
+    """Return timestamps as UTC ``datetime64[us]``.
+
+    Accepted: ``datetime64`` arrays (taken as UTC, NumPy's convention),
+    timezone-aware pandas columns, and sequences of ISO 8601 strings, aware
+    ``datetime`` objects or ``datetime64`` scalars. Strings and datetimes
+    without an offset are naive local times and are refused, as are NaT and
+    unparseable text; the error names the row.
+    """
+    if values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise EvidenceError(f"{name} must be a sequence of timestamps; got {values!r}", value=values)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(values, (pandas.Series, pandas.Index)):
+        dtype = values.dtype
+        if isinstance(dtype, pandas.DatetimeTZDtype):
+            if isinstance(values, pandas.Series):
+                values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+            else:
+                values = values.tz_convert("UTC").tz_localize(None)
+        if values.dtype.kind == "M":
+            values = values.to_numpy()
+        else:
+            values = values.to_numpy(dtype=object)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        if values.ndim != 1:
+            raise EvidenceError(f"{name} must be 1-D; got shape {values.shape}", value=values.shape)
+        stamps = values.astype(TIME_UNIT)
+    else:
+        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if isinstance(values, np.ndarray) and values.ndim != 1:
+            raise EvidenceError(f"{name} must be 1-D; got shape {values.shape}", value=values.shape)
+        stamps = np.empty(len(items), dtype=TIME_UNIT)
+        if items and all(type(item) is str and item.endswith("Z") for item in items):
+            try:  # the common case, one vectorised parse: every stamp in UTC ('Z')
+                stamps[:] = np.array([item[:-1] for item in items], dtype=TIME_UNIT)
+                items = []
+            except ValueError:
+                pass  # something unusual: parse one by one to name the row
+        for row, item in enumerate(items):
+            where = f"in row {row} of {name}"
+            if isinstance(item, str):
+                stamps[row] = parse_timestamp(item, where)
+            elif isinstance(item, _dt.datetime):
+                stamps[row] = _aware_to_utc(item, where, item.isoformat())
+            elif isinstance(item, np.datetime64):
+                stamps[row] = item.astype(TIME_UNIT)
+            else:
+                raise EvidenceError(f"{name} must hold timestamps; got {item!r} in row {row}", value=item)
+    missing = np.flatnonzero(np.isnat(stamps))
+    if missing.size:
+        raise EvidenceError(f"{name} has a missing timestamp (NaT) in row {int(missing[0])}", value=int(missing[0]))
+    return stamps
+
+
+def format_timestamp(stamp: np.datetime64) -> str:
+    """A UTC ``datetime64`` as ISO 8601 text ending in ``Z`` (microseconds only when non-zero)."""
+    text = str(stamp.astype(TIME_UNIT))
+    if text.endswith(".000000"):
+        text = text[:-7]
+    return text + "Z"
+
+
+# ------------------------------------------------------------------ text files
+def read_text(
+    source: Any,
+    what: str,
+    *,
+    error: type[PersonaliseError] = EvidenceError,
+    inline: Callable[[str], bool] | None = None,
+) -> tuple[str, str]:
+    """The text of a source and a name for it in messages: ``(text, name)``.
+
+    ``source`` is a path (``str`` or ``os.PathLike``), an open file (text or
+    binary) or, when ``inline(source)`` is true for a string, the text itself.
+    Bytes are decoded as UTF-8 (a byte-order mark is dropped); a missing file,
+    a directory or bytes that are not UTF-8 raise ``error`` naming the file
+    and the line.
+    """
+    if hasattr(source, "read"):
+        name = str(getattr(source, "name", f"the {what} file"))
+        try:
+            data = source.read()
+        except UnicodeDecodeError as err:
+            raise error(f"{name} is not UTF-8 text ({err.reason})", value=name) from None
+        if isinstance(data, bytes):
+            return _decode(data, name, error), name
+        if not isinstance(data, str):
+            raise error(f"{name} did not give text when read", value=name)
+        return data.removeprefix("\ufeff"), name
+    if isinstance(source, bytes):
+        return _decode(source, f"the {what} bytes", error), f"the {what} bytes"
+    if isinstance(source, str) and inline is not None and inline(source):
+        return source.removeprefix("\ufeff"), f"the {what} text"
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidParameterError(
+            f"source must be a path, an open file or text; got {type(source).__name__}", value=source
+        )
+    path = os.fspath(source)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise error(f"no such {what} file: {path!r}", value=path) from None
+    except IsADirectoryError:
+        raise error(f"{path!r} is a folder, not a {what} file", value=path) from None
+    except OSError as err:
+        raise error(f"cannot read {what} file {path!r}: {err.strerror}", value=path) from None
+    return _decode(data, repr(path), error), repr(path)
+
+
+def _decode(data: bytes, name: str, error: type[PersonaliseError]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise error(f"{name} is not UTF-8 text: byte {data[err.start]:#04x} on line {line} ({err.reason})",
+                    value=line) from None
+
+
+def parse_json(text: str | bytes, name: str, *, error: type[PersonaliseError] = EvidenceError, line_offset: int = 0) -> Any:
+    """Parse JSON text; a syntax error names ``name``, the line and the column.
+
+    A document nested too deeply for the parser is refused with ``error``
+    (never a ``RecursionError``), and so are the non-standard constants
+    ``NaN`` and ``Infinity``.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as err:
+        raise error(f"{name} is not valid JSON: {err.msg} at line {err.lineno + line_offset}, column {err.colno}",
+                    value=err.lineno + line_offset) from None
+    except RecursionError:
+        raise error(f"{name} is nested too deeply to be a school data document", value=name) from None
+    except UnicodeDecodeError as err:
+        raise error(f"{name} is not UTF-8 text ({err.reason})", value=name) from None
+    except ValueError as err:  # a refused constant
+        raise error(f"{name} is not valid JSON: {err}", value=str(err)) from None
+
+
+def _refuse_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON number")

@@ -34,6 +34,7 @@ __all__ = [
     "PersonaliseError",
     "PersonaliseWarning",
     "ShapeError",
+    "UnknownLearnerError",
     "UnknownSkillError",
 ]
 
@@ -156,6 +157,30 @@ class UnknownSkillError(PersonaliseError, LookupError):
 
     def __str__(self) -> str:
         # LookupError subclasses (KeyError) would quote the message; we keep it plain.
+        return str(self.args[0])
+
+
+class UnknownLearnerError(PersonaliseError, LookupError):
+    """A learner id is not part of a :class:`~personalise.MasteryTable` (or a roster).
+
+    The unknown id is stored as ``.learner`` and as ``.value``.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> table = pl.MasteryTable(["ann"], ["add"], [[0.5]])
+    >>> try:
+    ...     table.select(["bo"])
+    ... except pl.UnknownLearnerError as err:
+    ...     print(err.learner)
+    bo
+    """
+
+    def __init__(self, message: str, *, value: object = None) -> None:
+        super().__init__(message, value=value)
+        self.learner = value
+
+    def __str__(self) -> str:
         return str(self.args[0])
 
 

@@ -1,0 +1,931 @@
+"""Observations and P(mastery) with their ids: :class:`Evidence` and :class:`MasteryTable`.
+
+Users speak in learner and skill ids; the kernels speak in positions. These
+two value objects carry the ids across that edge.
+
+* :class:`Evidence`: one row per observation (a learner's score on a skill at
+  a moment), with the id it had in its source, so that a statement sent twice
+  or a mark corrected later can be recognised. Readers
+  (:func:`~personalise.read_xapi`, :func:`~personalise.read_oneroster`,
+  :func:`~personalise.read_marks`) return it, and list in ``.skipped`` every
+  row they left out and why.
+* :class:`MasteryTable`: P(mastery) per learner and skill, with both sets of
+  labels. Every function that takes a ``mastery`` array also takes a table,
+  matching its columns to the graph by skill id.
+
+Time is UTC ``datetime64[us]``; the order of a learner's evidence on a skill
+is by time, then by evidence id.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import IO, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise._validation import (
+    TIME_UNIT,
+    check_id_array,
+    check_scores,
+    check_threshold,
+    check_timestamps,
+    format_timestamp,
+    load_json_document,
+    read_text,
+    require_fields,
+)
+from personalise.exceptions import (
+    EvidenceError,
+    InvalidParameterError,
+    ShapeError,
+    UnknownLearnerError,
+    UnknownSkillError,
+)
+
+__all__ = ["Evidence", "MasteryTable"]
+
+EVIDENCE_SCHEMA = "personalise.evidence_set/1"
+TABLE_SCHEMA = "personalise.mastery_table/1"
+#: The columns of :meth:`Evidence.to_frame`, in order.
+FRAME_COLUMNS = ("evidence_id", "learner_id", "skill_id", "score", "timestamp", "source")
+
+Ids = NDArray[Any]
+Skipped = tuple[tuple[Hashable, str], ...]
+
+
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+def _skipped(value: Iterable[Any]) -> Skipped:
+    out = []
+    for position, item in enumerate(value):
+        if not isinstance(item, (tuple, list)) or len(item) != 2 or not isinstance(item[1], str):
+            raise EvidenceError(
+                f"skipped must hold (source id or row, reason) pairs; got {item!r} at position {position}", value=item
+            )
+        out.append((item[0], item[1]))
+    return tuple(out)
+
+
+def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.dtype.kind == b.dtype.kind and bool(np.array_equal(a, b))
+
+
+def _given(value: Any) -> Any:
+    """The constructor takes array-likes; ``__attrs_post_init__`` validates and freezes them."""
+    return value
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
+
+
+def _id_sequence(value: Any) -> tuple[Hashable, ...]:
+    return value  # type: ignore[no-any-return]  # checked and made a tuple in __attrs_post_init__
+
+
+def _json_id(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+@attrs.frozen(repr=False, init=False)
+class Evidence:
+    """Observations of learning: who scored what on which skill, when, and under which id.
+
+    One row per observation. Arrays are copied once and read-only; the
+    constructor validates everything and names the offending row.
+
+    Parameters
+    ----------
+    learner_ids, skill_ids : sequence of str or int, length n
+        The learner and the skill of each row. Ids are non-empty strings or
+        integers, all of one kind in a column.
+    scores : sequence of float, length n
+        In [0, 1]: 1 or 0 for a right or wrong answer, a fraction for a mark
+        (7 out of 10 is 0.7). Booleans count as 1/0.
+    timestamps : sequence, length n
+        When each observation was made. ``datetime64`` values are taken as UTC
+        (NumPy's convention); ISO 8601 strings and ``datetime`` objects must
+        carry an offset (``Z``, ``+01:00``) and are converted to UTC. Stored as
+        ``datetime64[us]``.
+    evidence_ids : sequence of str or int, length n
+        A unique id per row: the id the observation had in its source (an
+        xAPI statement id, a OneRoster result ``sourcedId``) or one you derive.
+        It identifies an observation sent twice, and breaks ties in time.
+    sources : str or sequence of str, optional
+        Where each row came from (a file name, a system); one string for all.
+    skipped : sequence of (id or row, reason), optional
+        What a reader left out, and why (kept with the evidence, never
+        silently dropped).
+
+    Raises
+    ------
+    EvidenceError
+        If the columns differ in length, an id is missing, empty or of mixed
+        kind, a score is NaN or outside [0, 1], an evidence id repeats, or a
+        timestamp is naive, missing or unparseable; the message names the row.
+
+    See Also
+    --------
+    estimate_mastery : P(mastery) from evidence, in time order.
+    read_xapi, read_oneroster, read_marks : Evidence from a school's exports.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> ev = pl.Evidence(["ann", "ann", "bo"], ["add", "add", "add"], [1, 0.5, 0],
+    ...                  ["2026-09-01T09:00:00Z", "2026-09-02T09:00:00+01:00", "2026-09-01T10:00:00Z"],
+    ...                  ["s1", "s2", "s3"])
+    >>> len(ev), ev.timestamps[1]
+    (3, np.datetime64('2026-09-02T08:00:00.000000'))
+    >>> ev
+    Evidence(3 rows, 2 learners, 1 skill, 2026-09-01T09:00:00Z to 2026-09-02T08:00:00Z)
+    """
+
+    learner_ids: Ids = attrs.field(eq=_ARRAY_EQ, hash=False)
+    skill_ids: Ids = attrs.field(eq=_ARRAY_EQ, hash=False)
+    scores: NDArray[np.float64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    timestamps: NDArray[np.datetime64] = attrs.field(eq=_ARRAY_EQ, hash=False)
+    evidence_ids: Ids = attrs.field(eq=_ARRAY_EQ, hash=False)
+    sources: NDArray[np.str_] | None = attrs.field(eq=_ARRAY_EQ, hash=False)
+    skipped: Skipped = attrs.field()
+
+    def __init__(
+        self,
+        learner_ids: Any,
+        skill_ids: Any,
+        scores: Any,
+        timestamps: Any,
+        evidence_ids: Any,
+        *,
+        sources: str | Sequence[str] | NDArray[np.str_] | None = None,
+        skipped: Iterable[tuple[Hashable, str]] = (),
+    ) -> None:
+        columns = {
+            "learner_ids": check_id_array(learner_ids, "learner_ids"),
+            "skill_ids": check_id_array(skill_ids, "skill_ids"),
+            "scores": check_scores(scores, "scores"),
+            "timestamps": check_timestamps(timestamps, "timestamps"),
+            "evidence_ids": check_id_array(evidence_ids, "evidence_ids"),
+        }
+        n = len(columns["learner_ids"])
+        for name, values in columns.items():
+            if len(values) != n:
+                raise EvidenceError(f"{name} has {len(values)} rows but learner_ids has {n}", value=len(values))
+        source_array: NDArray[np.str_] | None = None
+        if isinstance(sources, str):
+            source_array = np.full(n, sources)
+        elif sources is not None:
+            source_array = check_id_array(sources, "sources")
+            if n and source_array.dtype.kind != "U":
+                raise EvidenceError("sources must be strings", value=source_array.dtype)
+            if len(source_array) != n:
+                raise EvidenceError(f"sources has {len(source_array)} rows but learner_ids has {n}",
+                                    value=len(source_array))
+        ids = columns["evidence_ids"]
+        if n > 1:
+            order = np.argsort(ids, kind="stable")
+            repeat = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+            if repeat.size:
+                first, again = (int(order[repeat[0]]), int(order[repeat[0] + 1]))
+                raise EvidenceError(
+                    f"evidence_ids must be unique; {_json_id(ids[again])!r} in row {again} repeats row {first}",
+                    value=_json_id(ids[again]),
+                )
+        frozen = {name: _frozen(np.array(values, copy=True)) for name, values in columns.items()}
+        self.__attrs_init__(
+            frozen["learner_ids"],
+            frozen["skill_ids"],
+            frozen["scores"],
+            frozen["timestamps"],
+            frozen["evidence_ids"],
+            None if source_array is None else _frozen(np.array(source_array, copy=True)),
+            _skipped(skipped),
+        )
+
+    # ----------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return int(self.scores.size)
+
+    def __repr__(self) -> str:
+        n = len(self)
+        if n == 0:
+            return f"Evidence(0 rows{self._skipped_note()})"
+        learners, skills = np.unique(self.learner_ids).size, np.unique(self.skill_ids).size
+        first, last = format_timestamp(self.timestamps.min()), format_timestamp(self.timestamps.max())
+        return (
+            f"Evidence({n} row{'s' * (n != 1)}, {learners} learner{'s' * (learners != 1)}, {skills} "
+            f"skill{'s' * (skills != 1)}, {first} to {last}{self._skipped_note()})"
+        )
+
+    def _skipped_note(self) -> str:
+        return f", {len(self.skipped)} skipped" if self.skipped else ""
+
+    def _repr_html_(self) -> str:
+        head = self.sorted()
+        rows = "".join(
+            f"<tr><td>{html.escape(str(e))}</td><td>{html.escape(str(lr))}</td><td>{html.escape(str(s))}</td>"
+            f"<td>{v:.2f}</td><td>{format_timestamp(t)}</td></tr>"
+            for e, lr, s, v, t in zip(
+                head.evidence_ids[:10].tolist(), head.learner_ids[:10].tolist(), head.skill_ids[:10].tolist(),
+                head.scores[:10].tolist(), head.timestamps[:10],
+            )
+        )
+        more = f"<p>... {len(self) - 10} more rows</p>" if len(self) > 10 else ""
+        skipped = f"<p>{len(self.skipped)} skipped by the reader (see <code>.skipped</code>)</p>" if self.skipped else ""
+        return (
+            f"<div><p><b>{html.escape(repr(self))}</b></p><table><thead><tr><th>evidence_id</th><th>learner_id</th>"
+            f"<th>skill_id</th><th>score</th><th>timestamp (UTC)</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"{more}{skipped}</div>"
+        )
+
+    def order(self) -> NDArray[np.intp]:
+        """Row numbers in time order, ties broken by evidence id.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a", "a"], ["x", "x"], [1, 0], ["2026-09-02T00:00Z", "2026-09-01T00:00Z"], ["e1", "e2"])
+        >>> ev.order().tolist()
+        [1, 0]
+        """
+        return np.lexsort((self.evidence_ids, self.timestamps)).astype(np.intp)
+
+    def sorted(self) -> Evidence:
+        """The same evidence with rows in time order (ties by evidence id).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a", "a"], ["x", "x"], [1, 0], ["2026-09-02T00:00Z", "2026-09-01T00:00Z"], ["e1", "e2"])
+        >>> ev.sorted().evidence_ids.tolist()
+        ['e2', 'e1']
+        """
+        return self._take(self.order())
+
+    def _take(self, rows: NDArray[np.intp], skipped: Skipped | None = None) -> Evidence:
+        new = object.__new__(Evidence)
+        for name in ("learner_ids", "skill_ids", "scores", "timestamps", "evidence_ids"):
+            object.__setattr__(new, name, _frozen(getattr(self, name)[rows]))
+        object.__setattr__(new, "sources", None if self.sources is None else _frozen(self.sources[rows]))
+        object.__setattr__(new, "skipped", self.skipped if skipped is None else skipped)
+        return new
+
+    def select(
+        self,
+        *,
+        learner_ids: Iterable[Hashable] | None = None,
+        skill_ids: Iterable[Hashable] | None = None,
+        since: Any = None,
+        until: Any = None,
+    ) -> Evidence:
+        """The rows of some learners, some skills, or a time window (``since <= t < until``).
+
+        Row order and ``.skipped`` are kept. Times are ISO 8601 text with an
+        offset, aware datetimes or ``datetime64`` (UTC).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a", "b"], ["x", "y"], [1, 0], ["2026-09-01T00:00Z", "2026-09-02T00:00Z"], ["e1", "e2"])
+        >>> ev.select(learner_ids=["b"]).evidence_ids.tolist()
+        ['e2']
+        >>> len(ev.select(since="2026-09-01T12:00Z")), len(ev.select(until="2026-09-01T12:00Z"))
+        (1, 1)
+        """
+        keep = np.ones(len(self), dtype=bool)
+        for name, wanted, column in (("learner_ids", learner_ids, self.learner_ids),
+                                     ("skill_ids", skill_ids, self.skill_ids)):
+            if wanted is not None:
+                if isinstance(wanted, (str, bytes)):
+                    raise InvalidParameterError(f"{name} must be a sequence of ids, not one string; got {wanted!r}",
+                                                value=wanted)
+                ids = check_id_array(list(wanted), name, InvalidParameterError)
+                keep &= np.isin(column, ids) if ids.dtype.kind == column.dtype.kind else False
+        for name, bound, above in (("since", since, True), ("until", until, False)):
+            if bound is not None:
+                moment = check_timestamps([bound], name)[0]
+                keep &= (self.timestamps >= moment) if above else (self.timestamps < moment)
+        return self._take(np.flatnonzero(keep).astype(np.intp))
+
+    def passed(self, pass_mark: float = 0.5) -> NDArray[np.bool_]:
+        """Whether each row counts as a right answer: ``score >= pass_mark``.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a", "a"], ["x", "x"], [0.7, 0.4], ["2026-09-01T00:00Z"] * 2, ["e1", "e2"])
+        >>> ev.passed().tolist(), ev.passed(0.8).tolist()
+        ([True, False], [False, False])
+        """
+        return self.scores >= check_threshold(pass_mark, "pass_mark")
+
+    # ------------------------------------------------------- combining
+    @classmethod
+    def concat(cls, parts: Iterable[Evidence]) -> Evidence:
+        """Several evidence sets as one (rows in the given order; ``.skipped`` joined).
+
+        Raises
+        ------
+        EvidenceError
+            If an evidence id appears in more than one part, or the parts' ids
+            are of different kinds (strings in one, integers in another).
+            Rows of a part without ``sources`` get the source ``"unknown"``
+            when other parts have sources.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> a = pl.Evidence(["ann"], ["add"], [1], ["2026-09-01T09:00Z"], ["x1"])
+        >>> b = pl.Evidence(["bo"], ["add"], [0], ["2026-09-01T09:05Z"], ["x2"], skipped=[("x3", "no result")])
+        >>> both = pl.Evidence.concat([a, b])
+        >>> both.evidence_ids.tolist(), both.skipped
+        (['x1', 'x2'], (('x3', 'no result'),))
+        """
+        items = list(parts)
+        for position, part in enumerate(items):
+            if not isinstance(part, Evidence):
+                raise InvalidParameterError(f"concat takes Evidence objects; got {part!r} at position {position}",
+                                            value=part)
+        skipped = [item for part in items for item in part.skipped]
+        nonempty = [part for part in items if len(part)]
+        if not nonempty:
+            return cls([], [], [], np.zeros(0, dtype=TIME_UNIT), [], skipped=skipped)
+        for name in ("learner_ids", "skill_ids", "evidence_ids"):
+            if len({getattr(part, name).dtype.kind for part in nonempty}) > 1:
+                raise EvidenceError(f"cannot concatenate evidence whose {name} are strings in one part and integers "
+                                    "in another", value=name)
+        sources = None
+        if any(part.sources is not None for part in nonempty):
+            sources = np.concatenate(
+                [part.sources if part.sources is not None else np.full(len(part), "unknown") for part in nonempty]
+            )
+        return cls(
+            *(np.concatenate([getattr(part, name) for part in nonempty])
+              for name in ("learner_ids", "skill_ids", "scores", "timestamps", "evidence_ids")),
+            sources=sources,
+            skipped=skipped,
+        )
+
+    # -------------------------------------------------- to other shapes
+    def to_pybkt(self, pass_mark: float = 0.5) -> Any:
+        """A pandas DataFrame in pyBKT's layout: ``user_id, skill_name, correct, order_id``.
+
+        Rows are in time order (ties by evidence id); ``order_id`` numbers
+        them from 0, and ``correct`` is 1 where ``score >= pass_mark``. Needs
+        the ``pandas`` extra.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a", "a"], ["x", "x"], [0.8, 0.3], ["2026-09-02T00:00Z", "2026-09-01T00:00Z"],
+        ...                  ["e1", "e2"])
+        >>> ev.to_pybkt()
+          user_id skill_name  correct  order_id
+        0       a          x        0         0
+        1       a          x        1         1
+        """
+        pd = _pandas("Evidence.to_pybkt")
+        order = self.order()
+        return pd.DataFrame(
+            {
+                "user_id": self.learner_ids[order],
+                "skill_name": self.skill_ids[order],
+                "correct": self.passed(pass_mark)[order].astype(np.int64),
+                "order_id": np.arange(order.size, dtype=np.int64),
+            }
+        )
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with the columns :data:`FRAME_COLUMNS` (timestamps tz-aware UTC).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"], sources="quiz.json")
+        >>> ev.to_frame()
+          evidence_id learner_id skill_id  score                 timestamp     source
+        0          e1          a        x    1.0 2026-09-01 09:00:00+00:00  quiz.json
+        """
+        pd = _pandas("Evidence.to_frame")
+        return pd.DataFrame(
+            {
+                "evidence_id": self.evidence_ids,
+                "learner_id": self.learner_ids,
+                "skill_id": self.skill_ids,
+                "score": self.scores,
+                "timestamp": pd.to_datetime(self.timestamps).tz_localize("UTC"),
+                "source": self.sources if self.sources is not None else None,
+            },
+            columns=list(FRAME_COLUMNS),
+        )
+
+    @classmethod
+    def from_frame(cls, frame: Any, *, columns: Mapping[str, str] | None = None) -> Evidence:
+        """Evidence from a DataFrame with the columns of :meth:`to_frame` (``source`` optional).
+
+        ``columns`` maps our names to the frame's, e.g. ``{"learner_id": "pupil"}``.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"])
+        >>> pl.Evidence.from_frame(ev.to_frame()) == ev
+        True
+        """
+        names = dict(columns or {})
+        for key in names:
+            if key not in FRAME_COLUMNS:
+                raise InvalidParameterError(f"columns has unknown key {key!r}; expected some of {FRAME_COLUMNS}",
+                                            value=key)
+        if not hasattr(frame, "columns"):
+            raise InvalidParameterError(f"frame must be a pandas DataFrame; got {type(frame).__name__}", value=frame)
+        present = set(frame.columns)
+        values = {}
+        for name in FRAME_COLUMNS:
+            key = names.get(name, name)
+            if key not in present:
+                if name == "source":
+                    continue
+                raise EvidenceError(f"frame has no column {key!r}" + (f" (for {name!r})" if key != name else ""),
+                                    value=key)
+            values[name] = frame[key]
+        sources = values.get("source")
+        if sources is not None and sources.isna().all():
+            sources = None
+        return cls(values["learner_id"], values["skill_id"], values["score"], values["timestamp"],
+                   values["evidence_id"], sources=sources)
+
+    def _rows(self) -> Iterable[dict[str, Any]]:
+        stamps = self.timestamps
+        sources = self.sources.tolist() if self.sources is not None else None
+        for i, (evidence_id, learner, skill, score) in enumerate(zip(
+            self.evidence_ids.tolist(), self.learner_ids.tolist(), self.skill_ids.tolist(), self.scores.tolist()
+        )):
+            row = {"evidence_id": evidence_id, "learner_id": learner, "skill_id": skill, "score": score,
+                   "timestamp": format_timestamp(stamps[i])}
+            if sources is not None:
+                row["source"] = sources[i]
+            yield row
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``"schema"``, ``"rows"`` (one dict per row) and ``"skipped"``.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"]).to_dict()["rows"]
+        [{'evidence_id': 'e1', 'learner_id': 'a', 'skill_id': 'x', 'score': 1.0, 'timestamp': '2026-09-01T09:00:00Z'}]
+        """
+        return {"schema": EVIDENCE_SCHEMA, "rows": list(self._rows()),
+                "skipped": [[_json_id(key), reason] for key, reason in self.skipped]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        """Rebuild evidence from :meth:`to_dict`'s output.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"])
+        >>> pl.Evidence.from_dict(ev.to_dict()) == ev
+        True
+        """
+        data = load_json_document(data, EVIDENCE_SCHEMA)
+        require_fields(data, ("rows",), "evidence")
+        return cls._from_rows(data["rows"], data.get("skipped", ()), "rows")
+
+    @classmethod
+    def _from_rows(cls, rows: Any, skipped: Any, where: str) -> Evidence:
+        if not isinstance(rows, list):
+            raise EvidenceError(f"{where} must be a list of row objects; got {type(rows).__name__}", value=rows)
+        columns: dict[str, list[Any]] = {name: [] for name in FRAME_COLUMNS}
+        has_source = False
+        for i, row in enumerate(rows):
+            if not isinstance(row, Mapping):
+                raise EvidenceError(f"{where}[{i}] must be an object; got {row!r}", value=row)
+            for name in FRAME_COLUMNS[:-1]:
+                if name not in row:
+                    raise EvidenceError(f"{where}[{i}] has no field {name!r}", value=name)
+                columns[name].append(row[name])
+            has_source = has_source or "source" in row
+            columns["source"].append(row.get("source"))
+        sources = columns["source"] if has_source else None
+        if sources is not None and any(s is None for s in sources):
+            i = sources.index(None)
+            raise EvidenceError(f"{where}[{i}] has no 'source' although other rows do", value=i)
+        if not isinstance(skipped, (list, tuple)):
+            raise EvidenceError(f"skipped must be a list of [id or row, reason] pairs; got {skipped!r}", value=skipped)
+        return cls(columns["learner_id"], columns["skill_id"], columns["score"],
+                   columns["timestamp"] or np.zeros(0, dtype=TIME_UNIT), columns["evidence_id"],
+                   sources=sources, skipped=[tuple(item) if isinstance(item, list) else item for item in skipped])
+
+    def to_json(self, **options: Any) -> str:
+        """The :meth:`to_dict` document as JSON text (``options`` go to :func:`json.dumps`).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"])
+        >>> pl.Evidence.from_json(ev.to_json()) == ev
+        True
+        """
+        return json.dumps(self.to_dict(), **options)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> Evidence:
+        """Rebuild evidence from :meth:`to_json` text (or its parsed dict).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.Evidence.from_json('{"schema": "personalise.evidence_set/1", "rows": []}')
+        Evidence(0 rows)
+        """
+        return cls.from_dict(load_json_document(document, EVIDENCE_SCHEMA))
+
+    def to_jsonl(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """JSON Lines: a header line (schema, row count, skipped), then one line per row.
+
+        Returns the text when ``path`` is None, else writes the file (UTF-8)
+        and returns None. :meth:`from_jsonl` reads it back exactly.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"])
+        >>> print(ev.to_jsonl(), end="")
+        {"schema": "personalise.evidence_set/1", "n_rows": 1, "skipped": []}
+        {"evidence_id": "e1", "learner_id": "a", "skill_id": "x", "score": 1.0, "timestamp": "2026-09-01T09:00:00Z"}
+        """
+        head = {"schema": EVIDENCE_SCHEMA, "n_rows": len(self),
+                "skipped": [[_json_id(key), reason] for key, reason in self.skipped]}
+        lines = [json.dumps(head)] + [json.dumps(row) for row in self._rows()]
+        text = "\n".join(lines) + "\n"
+        if path is None:
+            return text
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return None
+
+    @classmethod
+    def from_jsonl(cls, source: str | os.PathLike[str] | IO[str]) -> Evidence:
+        """Read :meth:`to_jsonl` output: a path, an open text file, or the text itself.
+
+        Raises
+        ------
+        EvidenceError
+            If the file is missing, a line is not JSON (the line is named), the
+            header is not an evidence header, or the row count disagrees.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> ev = pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"])
+        >>> pl.Evidence.from_jsonl(ev.to_jsonl()) == ev
+        True
+        """
+        text, _ = read_text(source, "evidence", inline=lambda s: s.lstrip().startswith("{"))
+        lines = text.splitlines()
+        parsed = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                parsed.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise EvidenceError(f"line {number} is not JSON: {err.msg}", value=number) from None
+        if not parsed or not isinstance(parsed[0], Mapping) or parsed[0].get("schema") != EVIDENCE_SCHEMA:
+            raise EvidenceError(f"the first line must be the header {{'schema': {EVIDENCE_SCHEMA!r}, ...}}",
+                                value=parsed[0] if parsed else None)
+        head, rows = parsed[0], parsed[1:]
+        if head.get("n_rows") != len(rows):
+            raise EvidenceError(f"the header promises {head.get('n_rows')!r} rows but {len(rows)} follow "
+                                "(a truncated file?)", value=len(rows))
+        return cls._from_rows(rows, head.get("skipped", []), "line")
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - exercised only without pandas
+        raise ImportError(f"{what} needs pandas: pip install 'personalise[pandas]'") from None
+    return pd
+
+
+# ------------------------------------------------------------------ mastery
+@attrs.frozen(repr=False)
+class MasteryTable:
+    """P(mastery) per learner and skill, with the learner and skill ids.
+
+    Read-only. Every function that takes a ``mastery`` array also takes a
+    table: its columns are matched to the graph by skill id (in any order),
+    and results carry its learner ids.
+
+    Parameters
+    ----------
+    learner_ids : sequence of str or int
+        One unique id per row.
+    skill_ids : sequence of str or int
+        One unique id per column.
+    values : array_like, shape (n_learners, n_skills)
+        P(mastery) in [0, 1]; copied to a read-only float64 array.
+
+    Raises
+    ------
+    ShapeError
+        If ``values`` is not ``(len(learner_ids), len(skill_ids))``.
+    InvalidParameterError
+        If an id repeats or is not a string or integer, or a value is NaN or
+        outside [0, 1] (the message names the learner and the skill).
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> table = pl.MasteryTable(["ann", "bo"], ["add", "count"], [[0.4, 0.99], [0.97, 0.98]])
+    >>> table
+    MasteryTable(2 learners x 2 skills)
+    >>> table.value("ann", "count")
+    0.99
+    >>> g = pl.compile_graph([("count", "add")])
+    >>> pl.recommend_next(g, table).to_records()[0]["learner_id"]
+    'ann'
+    """
+
+    learner_ids: tuple[Hashable, ...] = attrs.field(converter=_id_sequence)
+    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_id_sequence)
+    values: NDArray[np.float64] = attrs.field(
+        converter=_given, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("learner_ids", "skill_ids"):
+            raw = getattr(self, name)
+            if raw is not None and not hasattr(raw, "__len__") and not isinstance(raw, (str, bytes)):
+                raw = list(raw)
+            ids = tuple(check_id_array(raw, name, InvalidParameterError).tolist())
+            seen: set[Hashable] = set()
+            for position, item in enumerate(ids):
+                if item in seen:
+                    raise InvalidParameterError(f"{name} must be unique; {item!r} appears again at position "
+                                                f"{position}", value=item)
+                seen.add(item)
+            object.__setattr__(self, name, ids)
+        try:
+            values = np.array(self.values, dtype=np.float64, copy=True)
+        except (TypeError, ValueError):
+            raise InvalidParameterError("values must hold numbers in [0, 1]", value=self.values) from None
+        shape = (len(self.learner_ids), len(self.skill_ids))
+        if values.shape != shape:
+            raise ShapeError(f"values must have shape {shape} (learners, skills); got {values.shape}",
+                             value=values.shape)
+        bad = np.argwhere(~((values >= 0.0) & (values <= 1.0)))
+        if bad.size:
+            i, j = (int(x) for x in bad[0])
+            raise InvalidParameterError(
+                f"mastery must lie in [0, 1]; got {values[i, j].item()!r} for learner {self.learner_ids[i]!r}, "
+                f"skill {self.skill_ids[j]!r}", value=values[i, j].item())
+        object.__setattr__(self, "values", _frozen(values))
+
+    @property
+    def n_learners(self) -> int:
+        """Number of learners (rows)."""
+        return len(self.learner_ids)
+
+    @property
+    def n_skills(self) -> int:
+        """Number of skills (columns)."""
+        return len(self.skill_ids)
+
+    def __repr__(self) -> str:
+        return (f"MasteryTable({self.n_learners} learner{'s' * (self.n_learners != 1)} x {self.n_skills} "
+                f"skill{'s' * (self.n_skills != 1)})")
+
+    def _repr_html_(self) -> str:
+        rows, cols = min(self.n_learners, 20), min(self.n_skills, 12)
+        head = "".join(f"<th>{html.escape(str(s))}</th>" for s in self.skill_ids[:cols])
+        head += "<th>...</th>" if cols < self.n_skills else ""
+        body = []
+        for i in range(rows):
+            cells = "".join(
+                f"<td style='text-align:right{';font-weight:bold' if v >= 0.95 else ''}'>{v:.2f}</td>"
+                for v in self.values[i, :cols].tolist()
+            )
+            cells += "<td>...</td>" if cols < self.n_skills else ""
+            body.append(f"<tr><th>{html.escape(str(self.learner_ids[i]))}</th>{cells}</tr>")
+        more = f"<p>... {self.n_learners - rows} more learners</p>" if rows < self.n_learners else ""
+        return (f"<div><p><b>{html.escape(repr(self))}</b> (P(mastery); bold: at least 0.95)</p>"
+                f"<table><thead><tr><th>learner</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+                f"{more}</div>")
+
+    def value(self, learner_id: Hashable, skill_id: Hashable) -> float:
+        """P(mastery) of one learner on one skill.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.MasteryTable(["ann"], ["add"], [[0.25]]).value("ann", "add")
+        0.25
+        """
+        i = self._rows_of([learner_id])[0]
+        j = self._columns_of([skill_id], None)[0][0]
+        return float(self.values[i, j])
+
+    def _rows_of(self, learner_ids: Iterable[Hashable]) -> list[int]:
+        position = {learner: i for i, learner in enumerate(self.learner_ids)}
+        rows = []
+        for learner in learner_ids:
+            if learner not in position:
+                raise UnknownLearnerError(f"learner {learner!r} is not in the mastery table", value=learner)
+            rows.append(position[learner])
+        return rows
+
+    def _columns_of(self, skill_ids: Sequence[Hashable], missing: float | None) -> tuple[list[int], list[int]]:
+        position = {skill: j for j, skill in enumerate(self.skill_ids)}
+        cols, absent = [], []
+        for k, skill in enumerate(skill_ids):
+            if skill in position:
+                cols.append(position[skill])
+            elif missing is None:
+                raise ShapeError(f"the mastery table has no column for skill {skill!r} (pass missing= to assume a "
+                                 "value for skills it lacks)", value=skill)
+            else:
+                cols.append(-1)
+                absent.append(k)
+        return cols, absent
+
+    def select(self, learner_ids: Iterable[Hashable]) -> MasteryTable:
+        """The rows of these learners, in this order.
+
+        Raises
+        ------
+        UnknownLearnerError
+            If a learner is not in the table.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> table = pl.MasteryTable(["ann", "bo"], ["add"], [[0.1], [0.9]])
+        >>> table.select(["bo"]).values.tolist()
+        [[0.9]]
+        """
+        if isinstance(learner_ids, (str, bytes)):
+            raise InvalidParameterError(f"learner_ids must be a sequence of ids, not one string; got {learner_ids!r}",
+                                        value=learner_ids)
+        ids = list(learner_ids)
+        return MasteryTable(ids, self.skill_ids, self.values[self._rows_of(ids)])
+
+    def align(self, skills: Any, *, missing: float | None = None) -> MasteryTable:
+        """The table with its columns in the order of ``skills`` (a graph, parameters or skill ids).
+
+        Parameters
+        ----------
+        skills : CompiledGraph, BKTParams or sequence of skill ids
+            The columns wanted.
+        missing : float in [0, 1], optional
+            P(mastery) to assume for a wanted skill the table lacks. By default
+            such a skill is an error.
+
+        Raises
+        ------
+        UnknownSkillError
+            If the table has a skill that ``skills`` lacks.
+        ShapeError
+            If ``skills`` has a skill the table lacks and ``missing`` is None.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> table = pl.MasteryTable(["ann"], ["b", "a"], [[0.2, 0.9]])
+        >>> table.align(["a", "b", "c"], missing=0.0).values.tolist()
+        [[0.9, 0.2, 0.0]]
+        """
+        wanted = tuple(getattr(skills, "skill_ids", skills))
+        return MasteryTable(self.learner_ids, wanted, self.values_for(wanted, missing=missing))
+
+    def values_for(self, skill_ids: Sequence[Hashable], *, missing: float | None = None,
+                   name: str = "mastery") -> NDArray[np.float64]:
+        """The values as an array whose columns follow ``skill_ids`` (see :meth:`align`).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.MasteryTable(["ann"], ["b", "a"], [[0.2, 0.9]]).values_for(["a", "b"]).tolist()
+        [[0.9, 0.2]]
+        """
+        known = set(skill_ids)
+        for skill in self.skill_ids:
+            if skill not in known:
+                raise UnknownSkillError(f"{name} has a column for skill {skill!r}, which is not a skill of the graph",
+                                        value=skill)
+        if missing is not None:
+            if isinstance(missing, bool) or not isinstance(missing, (int, float, np.floating)) or not (
+                0.0 <= float(missing) <= 1.0
+            ):
+                raise InvalidParameterError(f"missing must be a number in [0, 1] or None; got {missing!r}",
+                                            value=missing)
+        cols, absent = self._columns_of(list(skill_ids), missing)
+        if not absent and cols == list(range(self.n_skills)):
+            return self.values
+        out = self.values[:, np.array(cols, dtype=np.intp)] if cols else np.zeros((self.n_learners, 0))
+        if absent:
+            out[:, absent] = float(missing)  # type: ignore[arg-type]
+        out.flags.writeable = False
+        return out
+
+    # --------------------------------------------------------- to and from
+    def to_frame(self) -> Any:
+        """A pandas DataFrame: learners on the index (``learner_id``), skills as columns.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.MasteryTable(["ann", "bo"], ["add"], [[0.25], [1.0]]).to_frame()
+                     add
+        learner_id
+        ann         0.25
+        bo          1.00
+        """
+        pd = _pandas("MasteryTable.to_frame")
+        return pd.DataFrame(self.values, index=pd.Index(self.learner_ids, name="learner_id"),
+                            columns=list(self.skill_ids))
+
+    @classmethod
+    def from_frame(cls, frame: Any) -> MasteryTable:
+        """A table from a DataFrame whose index holds learner ids and whose columns are skill ids.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> table = pl.MasteryTable(["ann"], ["add"], [[0.5]])
+        >>> pl.MasteryTable.from_frame(table.to_frame()) == table
+        True
+        """
+        if not (hasattr(frame, "columns") and hasattr(frame, "index")):
+            raise InvalidParameterError(f"frame must be a pandas DataFrame; got {type(frame).__name__}", value=frame)
+        return cls(list(frame.index), list(frame.columns), frame.to_numpy(dtype=np.float64))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with ``"schema"``, ``"learner_ids"``, ``"skill_ids"`` and ``"values"``.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.MasteryTable(["ann"], ["add"], [[0.5]]).to_dict()
+        {'schema': 'personalise.mastery_table/1', 'learner_ids': ['ann'], 'skill_ids': ['add'], 'values': [[0.5]]}
+        """
+        return {"schema": TABLE_SCHEMA, "learner_ids": list(self.learner_ids), "skill_ids": list(self.skill_ids),
+                "values": self.values.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MasteryTable:
+        """Rebuild a table from :meth:`to_dict`'s output.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> table = pl.MasteryTable(["ann"], ["add"], [[0.5]])
+        >>> pl.MasteryTable.from_dict(table.to_dict()) == table
+        True
+        """
+        data = load_json_document(data, TABLE_SCHEMA)
+        require_fields(data, ("learner_ids", "skill_ids", "values"), "mastery table")
+        values = data["values"]
+        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+            raise InvalidParameterError("a mastery table's 'values' must be a list of rows", value=type(values))
+        array = np.array(values, dtype=np.float64) if values else np.zeros((0, len(data["skill_ids"])))
+        return cls(data["learner_ids"], data["skill_ids"], array)
+
+    def to_json(self, **options: Any) -> str:
+        """The :meth:`to_dict` document as JSON text; floats round-trip exactly.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> table = pl.MasteryTable(["ann"], ["add"], [[1 / 3]])
+        >>> pl.MasteryTable.from_json(table.to_json()) == table
+        True
+        """
+        return json.dumps(self.to_dict(), **options)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> MasteryTable:
+        """Rebuild a table from :meth:`to_json` text (or its parsed dict).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.MasteryTable.from_json('{"schema": "personalise.mastery_table/1", "learner_ids": ["a"], '
+        ...                           '"skill_ids": ["x"], "values": [[0.5]]}')
+        MasteryTable(1 learner x 1 skill)
+        """
+        return cls.from_dict(load_json_document(document, TABLE_SCHEMA))
