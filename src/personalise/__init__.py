@@ -21,6 +21,7 @@ from personalise.content import (
     Recommendations,
     crossvalidate,
     elo_update,
+    estimate_mastery,
     fit_bkt,
     inner_fringe,
     readiness,
@@ -30,6 +31,7 @@ from personalise.content import (
     target_difficulty,
     update_mastery,
 )
+from personalise.evidence import Evidence, MasteryTable
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     DegenerateFitWarning,
@@ -43,7 +45,6 @@ from personalise.exceptions import (
     UnknownLearnerError,
     UnknownSkillError,
 )
-from personalise.evidence import Evidence, MasteryTable
 from personalise.experience import (
     ChoiceMenu,
     ChoiceRecord,
@@ -133,8 +134,8 @@ __all__ = [
     "Decision",
     "DegenerateFitWarning",
     "Diagnosis",
-    "EvidenceEntry",
     "Evidence",
+    "EvidenceEntry",
     "EvidenceError",
     "FadingScaffolds",
     "Finding",
@@ -187,6 +188,7 @@ __all__ = [
     "diagnose",
     "effect_size_range",
     "elo_update",
+    "estimate_mastery",
     "evidence",
     "exponential_fading",
     "fit_bkt",

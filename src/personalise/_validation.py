@@ -20,7 +20,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise.exceptions import EvidenceError, InvalidParameterError, PersonaliseError, ShapeError
+from personalise.exceptions import (
+    EvidenceError,
+    InvalidParameterError,
+    PersonaliseError,
+    ShapeError,
+)
 
 __all__ = [
     "check_id",
@@ -35,6 +40,7 @@ __all__ = [
     "require_fields",
     "check_learner_ids",
     "check_mastery",
+    "learner_ids_of",
     "check_probability_block",
     "check_threshold",
     "number_in",
@@ -70,15 +76,25 @@ def check_threshold(value: object, name: str = "threshold") -> float:
     return result
 
 
-def check_mastery(mastery: Any, n_skills: int, skill_ids: Sequence[Hashable]) -> NDArray[np.floating[Any]]:
+def check_mastery(
+    mastery: Any, n_skills: int, skill_ids: Sequence[Hashable], *, missing: float | None = None
+) -> NDArray[np.floating[Any]]:
     """Return ``mastery`` as a 2-D float32 or float64 array with ``n_skills`` columns.
 
     float32 and float64 arrays are used as given (no copy, no upcast). Other
-    real dtypes (bool, integers, float16) are converted to float64. A pandas
-    DataFrame whose columns are the graph's skill ids (in any order) is
-    reordered to the graph's column order. Values are checked later, block by
-    block, by :func:`check_probability_block`.
+    real dtypes (bool, integers, float16) are converted to float64. A
+    :class:`~personalise.MasteryTable` or a pandas DataFrame whose columns are
+    the graph's skill ids (in any order) is reordered to the graph's column
+    order; a table may lack skills when ``missing`` gives the value to assume.
+    Values are checked later, block by block, by :func:`check_probability_block`.
     """
+    from personalise.evidence import MasteryTable
+
+    if isinstance(mastery, MasteryTable):
+        return mastery.values_for(skill_ids, missing=missing)
+    if missing is not None:
+        raise InvalidParameterError("missing= applies only to a MasteryTable (an array has every column)",
+                                    value=missing)
     if hasattr(mastery, "columns") and hasattr(mastery, "to_numpy"):
         mastery = _frame_to_array(mastery, skill_ids)
     array = np.asarray(mastery)
@@ -98,6 +114,13 @@ def check_mastery(mastery: Any, n_skills: int, skill_ids: Sequence[Hashable]) ->
             value=array.shape,
         )
     return array
+
+
+def learner_ids_of(mastery: Any) -> tuple[Hashable, ...] | None:
+    """The learner ids a mastery argument carries (a MasteryTable's), else None."""
+    from personalise.evidence import MasteryTable
+
+    return mastery.learner_ids if isinstance(mastery, MasteryTable) else None
 
 
 def _frame_to_array(frame: Any, skill_ids: Sequence[Hashable]) -> Any:

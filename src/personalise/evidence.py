@@ -19,7 +19,6 @@ is by time, then by evidence id.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -37,7 +36,6 @@ from personalise._validation import (
     check_timestamps,
     format_timestamp,
     load_json_document,
-    read_text,
     require_fields,
 )
 from personalise.exceptions import (
@@ -81,16 +79,12 @@ def _array_eq(a: NDArray[Any] | None, b: NDArray[Any] | None) -> bool:
     return a.dtype.kind == b.dtype.kind and bool(np.array_equal(a, b))
 
 
-def _given(value: Any) -> Any:
-    """The constructor takes array-likes; ``__attrs_post_init__`` validates and freezes them."""
-    return value
-
-
 _ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
 
 
-def _id_sequence(value: Any) -> tuple[Hashable, ...]:
-    return value  # type: ignore[no-any-return]  # checked and made a tuple in __attrs_post_init__
+def _given(value: Any) -> Any:
+    """A converter that only widens the constructor's types; ``__attrs_post_init__`` validates."""
+    return value
 
 
 def _json_id(value: Any) -> Any:
@@ -231,22 +225,9 @@ class Evidence:
         return f", {len(self.skipped)} skipped" if self.skipped else ""
 
     def _repr_html_(self) -> str:
-        head = self.sorted()
-        rows = "".join(
-            f"<tr><td>{html.escape(str(e))}</td><td>{html.escape(str(lr))}</td><td>{html.escape(str(s))}</td>"
-            f"<td>{v:.2f}</td><td>{format_timestamp(t)}</td></tr>"
-            for e, lr, s, v, t in zip(
-                head.evidence_ids[:10].tolist(), head.learner_ids[:10].tolist(), head.skill_ids[:10].tolist(),
-                head.scores[:10].tolist(), head.timestamps[:10],
-            )
-        )
-        more = f"<p>... {len(self) - 10} more rows</p>" if len(self) > 10 else ""
-        skipped = f"<p>{len(self.skipped)} skipped by the reader (see <code>.skipped</code>)</p>" if self.skipped else ""
-        return (
-            f"<div><p><b>{html.escape(repr(self))}</b></p><table><thead><tr><th>evidence_id</th><th>learner_id</th>"
-            f"<th>skill_id</th><th>score</th><th>timestamp (UTC)</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"{more}{skipped}</div>"
-        )
+        from personalise.io import formats
+
+        return formats.evidence_html(self)
 
     def order(self) -> NDArray[np.intp]:
         """Row numbers in time order, ties broken by evidence id.
@@ -394,16 +375,9 @@ class Evidence:
         0       a          x        0         0
         1       a          x        1         1
         """
-        pd = _pandas("Evidence.to_pybkt")
-        order = self.order()
-        return pd.DataFrame(
-            {
-                "user_id": self.learner_ids[order],
-                "skill_name": self.skill_ids[order],
-                "correct": self.passed(pass_mark)[order].astype(np.int64),
-                "order_id": np.arange(order.size, dtype=np.int64),
-            }
-        )
+        from personalise.io import formats
+
+        return formats.pybkt_frame(self, pass_mark)
 
     def to_frame(self) -> Any:
         """A pandas DataFrame with the columns :data:`FRAME_COLUMNS` (timestamps tz-aware UTC).
@@ -416,18 +390,9 @@ class Evidence:
           evidence_id learner_id skill_id  score                 timestamp     source
         0          e1          a        x    1.0 2026-09-01 09:00:00+00:00  quiz.json
         """
-        pd = _pandas("Evidence.to_frame")
-        return pd.DataFrame(
-            {
-                "evidence_id": self.evidence_ids,
-                "learner_id": self.learner_ids,
-                "skill_id": self.skill_ids,
-                "score": self.scores,
-                "timestamp": pd.to_datetime(self.timestamps).tz_localize("UTC"),
-                "source": self.sources if self.sources is not None else None,
-            },
-            columns=list(FRAME_COLUMNS),
-        )
+        from personalise.io import formats
+
+        return formats.to_frame(self)
 
     @classmethod
     def from_frame(cls, frame: Any, *, columns: Mapping[str, str] | None = None) -> Evidence:
@@ -442,40 +407,9 @@ class Evidence:
         >>> pl.Evidence.from_frame(ev.to_frame()) == ev
         True
         """
-        names = dict(columns or {})
-        for key in names:
-            if key not in FRAME_COLUMNS:
-                raise InvalidParameterError(f"columns has unknown key {key!r}; expected some of {FRAME_COLUMNS}",
-                                            value=key)
-        if not hasattr(frame, "columns"):
-            raise InvalidParameterError(f"frame must be a pandas DataFrame; got {type(frame).__name__}", value=frame)
-        present = set(frame.columns)
-        values = {}
-        for name in FRAME_COLUMNS:
-            key = names.get(name, name)
-            if key not in present:
-                if name == "source":
-                    continue
-                raise EvidenceError(f"frame has no column {key!r}" + (f" (for {name!r})" if key != name else ""),
-                                    value=key)
-            values[name] = frame[key]
-        sources = values.get("source")
-        if sources is not None and sources.isna().all():
-            sources = None
-        return cls(values["learner_id"], values["skill_id"], values["score"], values["timestamp"],
-                   values["evidence_id"], sources=sources)
+        from personalise.io import formats
 
-    def _rows(self) -> Iterable[dict[str, Any]]:
-        stamps = self.timestamps
-        sources = self.sources.tolist() if self.sources is not None else None
-        for i, (evidence_id, learner, skill, score) in enumerate(zip(
-            self.evidence_ids.tolist(), self.learner_ids.tolist(), self.skill_ids.tolist(), self.scores.tolist()
-        )):
-            row = {"evidence_id": evidence_id, "learner_id": learner, "skill_id": skill, "score": score,
-                   "timestamp": format_timestamp(stamps[i])}
-            if sources is not None:
-                row["source"] = sources[i]
-            yield row
+        return formats.from_frame(frame, columns)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``"schema"``, ``"rows"`` (one dict per row) and ``"skipped"``.
@@ -486,8 +420,9 @@ class Evidence:
         >>> pl.Evidence(["a"], ["x"], [1], ["2026-09-01T09:00Z"], ["e1"]).to_dict()["rows"]
         [{'evidence_id': 'e1', 'learner_id': 'a', 'skill_id': 'x', 'score': 1.0, 'timestamp': '2026-09-01T09:00:00Z'}]
         """
-        return {"schema": EVIDENCE_SCHEMA, "rows": list(self._rows()),
-                "skipped": [[_json_id(key), reason] for key, reason in self.skipped]}
+        from personalise.io import formats
+
+        return formats.to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
@@ -500,34 +435,9 @@ class Evidence:
         >>> pl.Evidence.from_dict(ev.to_dict()) == ev
         True
         """
-        data = load_json_document(data, EVIDENCE_SCHEMA)
-        require_fields(data, ("rows",), "evidence")
-        return cls._from_rows(data["rows"], data.get("skipped", ()), "rows")
+        from personalise.io import formats
 
-    @classmethod
-    def _from_rows(cls, rows: Any, skipped: Any, where: str) -> Evidence:
-        if not isinstance(rows, list):
-            raise EvidenceError(f"{where} must be a list of row objects; got {type(rows).__name__}", value=rows)
-        columns: dict[str, list[Any]] = {name: [] for name in FRAME_COLUMNS}
-        has_source = False
-        for i, row in enumerate(rows):
-            if not isinstance(row, Mapping):
-                raise EvidenceError(f"{where}[{i}] must be an object; got {row!r}", value=row)
-            for name in FRAME_COLUMNS[:-1]:
-                if name not in row:
-                    raise EvidenceError(f"{where}[{i}] has no field {name!r}", value=name)
-                columns[name].append(row[name])
-            has_source = has_source or "source" in row
-            columns["source"].append(row.get("source"))
-        sources = columns["source"] if has_source else None
-        if sources is not None and any(s is None for s in sources):
-            i = sources.index(None)
-            raise EvidenceError(f"{where}[{i}] has no 'source' although other rows do", value=i)
-        if not isinstance(skipped, (list, tuple)):
-            raise EvidenceError(f"skipped must be a list of [id or row, reason] pairs; got {skipped!r}", value=skipped)
-        return cls(columns["learner_id"], columns["skill_id"], columns["score"],
-                   columns["timestamp"] or np.zeros(0, dtype=TIME_UNIT), columns["evidence_id"],
-                   sources=sources, skipped=[tuple(item) if isinstance(item, list) else item for item in skipped])
+        return formats.from_dict(data)
 
     def to_json(self, **options: Any) -> str:
         """The :meth:`to_dict` document as JSON text (``options`` go to :func:`json.dumps`).
@@ -567,15 +477,9 @@ class Evidence:
         {"schema": "personalise.evidence_set/1", "n_rows": 1, "skipped": []}
         {"evidence_id": "e1", "learner_id": "a", "skill_id": "x", "score": 1.0, "timestamp": "2026-09-01T09:00:00Z"}
         """
-        head = {"schema": EVIDENCE_SCHEMA, "n_rows": len(self),
-                "skipped": [[_json_id(key), reason] for key, reason in self.skipped]}
-        lines = [json.dumps(head)] + [json.dumps(row) for row in self._rows()]
-        text = "\n".join(lines) + "\n"
-        if path is None:
-            return text
-        with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        return None
+        from personalise.io import formats
+
+        return formats.to_jsonl(self, path)
 
     @classmethod
     def from_jsonl(cls, source: str | os.PathLike[str] | IO[str]) -> Evidence:
@@ -594,32 +498,9 @@ class Evidence:
         >>> pl.Evidence.from_jsonl(ev.to_jsonl()) == ev
         True
         """
-        text, _ = read_text(source, "evidence", inline=lambda s: s.lstrip().startswith("{"))
-        lines = text.splitlines()
-        parsed = []
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                parsed.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise EvidenceError(f"line {number} is not JSON: {err.msg}", value=number) from None
-        if not parsed or not isinstance(parsed[0], Mapping) or parsed[0].get("schema") != EVIDENCE_SCHEMA:
-            raise EvidenceError(f"the first line must be the header {{'schema': {EVIDENCE_SCHEMA!r}, ...}}",
-                                value=parsed[0] if parsed else None)
-        head, rows = parsed[0], parsed[1:]
-        if head.get("n_rows") != len(rows):
-            raise EvidenceError(f"the header promises {head.get('n_rows')!r} rows but {len(rows)} follow "
-                                "(a truncated file?)", value=len(rows))
-        return cls._from_rows(rows, head.get("skipped", []), "line")
+        from personalise.io import formats
 
-
-def _pandas(what: str) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - exercised only without pandas
-        raise ImportError(f"{what} needs pandas: pip install 'personalise[pandas]'") from None
-    return pd
+        return formats.from_jsonl(source)
 
 
 # ------------------------------------------------------------------ mastery
@@ -661,8 +542,8 @@ class MasteryTable:
     'ann'
     """
 
-    learner_ids: tuple[Hashable, ...] = attrs.field(converter=_id_sequence)
-    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_id_sequence)
+    learner_ids: tuple[Hashable, ...] = attrs.field(converter=_given)
+    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_given)
     values: NDArray[np.float64] = attrs.field(
         converter=_given, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False
     )
@@ -711,21 +592,9 @@ class MasteryTable:
                 f"skill{'s' * (self.n_skills != 1)})")
 
     def _repr_html_(self) -> str:
-        rows, cols = min(self.n_learners, 20), min(self.n_skills, 12)
-        head = "".join(f"<th>{html.escape(str(s))}</th>" for s in self.skill_ids[:cols])
-        head += "<th>...</th>" if cols < self.n_skills else ""
-        body = []
-        for i in range(rows):
-            cells = "".join(
-                f"<td style='text-align:right{';font-weight:bold' if v >= 0.95 else ''}'>{v:.2f}</td>"
-                for v in self.values[i, :cols].tolist()
-            )
-            cells += "<td>...</td>" if cols < self.n_skills else ""
-            body.append(f"<tr><th>{html.escape(str(self.learner_ids[i]))}</th>{cells}</tr>")
-        more = f"<p>... {self.n_learners - rows} more learners</p>" if rows < self.n_learners else ""
-        return (f"<div><p><b>{html.escape(repr(self))}</b> (P(mastery); bold: at least 0.95)</p>"
-                f"<table><thead><tr><th>learner</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-                f"{more}</div>")
+        from personalise.io import formats
+
+        return formats.table_html(self)
 
     def value(self, learner_id: Hashable, skill_id: Hashable) -> float:
         """P(mastery) of one learner on one skill.
@@ -855,9 +724,9 @@ class MasteryTable:
         ann         0.25
         bo          1.00
         """
-        pd = _pandas("MasteryTable.to_frame")
-        return pd.DataFrame(self.values, index=pd.Index(self.learner_ids, name="learner_id"),
-                            columns=list(self.skill_ids))
+        from personalise.io import formats
+
+        return formats.table_frame(self)
 
     @classmethod
     def from_frame(cls, frame: Any) -> MasteryTable:

@@ -30,6 +30,7 @@ from personalise._validation import (
 )
 from personalise.content import recommend_next
 from personalise.content.bkt_params import BKTParams
+from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.experience import choice_menu
 from personalise.graph import CompiledGraph
@@ -222,7 +223,7 @@ def plan_lesson(
     compiled: CompiledGraph,
     mastery: Any,
     *,
-    learner_ids: Iterable[Hashable],
+    learner_ids: Iterable[Hashable] | None = None,
     question: HingeQuestion | None = None,
     answers: Mapping[Any, str | None] | None = None,
     k: int = 3,
@@ -232,6 +233,7 @@ def plan_lesson(
     max_group_size: int | None = None,
     menu_size: int = 3,
     scaffold_rule: MasteryFading | None = None,
+    missing: float | None = None,
 ) -> LessonPlan:
     """Plan one lesson for a class across the three levels.
 
@@ -239,10 +241,14 @@ def plan_lesson(
     ----------
     compiled : CompiledGraph
         The curriculum.
-    mastery : array_like, shape (n_learners, n_skills)
+    mastery : array_like, shape (n_learners, n_skills), or MasteryTable
         P(mastery) per learner and skill (see :func:`~personalise.recommend_next`).
-    learner_ids : sequence of hashable
-        One unique id per row of ``mastery``.
+        A :class:`~personalise.MasteryTable` is matched to the graph by skill
+        id and carries the learner ids.
+    learner_ids : sequence of hashable, optional
+        One unique id per row of an array ``mastery`` (required then). With a
+        MasteryTable: the class to plan for, in this order (a subset of the
+        table's learners; default: all of them).
     question, answers : HingeQuestion and mapping, optional
         The latest hinge question and each learner's answer (None: did not
         answer). With them, the plan starts from :func:`~personalise.decide`
@@ -263,6 +269,9 @@ def plan_lesson(
         Options per choice menu (2 to 4).
     scaffold_rule : MasteryFading, optional
         How support follows mastery (default :func:`~personalise.mastery_fading`).
+    missing : float in [0, 1], optional
+        For a MasteryTable lacking some graph skills: the P(mastery) to
+        assume for them (by default that is a ``ShapeError``).
 
     Returns
     -------
@@ -290,6 +299,14 @@ def plan_lesson(
     >>> plan.at(pl.Level.TEACHING)[1].what
     "group on 'bigger denominator, bigger part'"
     """
+    if isinstance(mastery, MasteryTable):
+        table = mastery if learner_ids is None else mastery.select(learner_ids)
+        mastery, learner_ids = table.values_for(compiled.skill_ids, missing=missing), table.learner_ids
+    elif learner_ids is None:
+        raise InvalidParameterError("learner_ids is required when mastery is an array (a MasteryTable carries them)",
+                                    value=None)
+    elif missing is not None:
+        raise InvalidParameterError("missing= applies only to a MasteryTable", value=missing)
     ids = check_learner_ids(learner_ids, np.asarray(mastery).shape[0] if np.ndim(mastery) == 2 else -1)
     if not ids:
         raise ShapeError("cannot plan a lesson for an empty class", value=0)

@@ -21,6 +21,7 @@ BUILTIN_BASES = {
     "GraphError": (ValueError,),
     "CyclicPrerequisiteError": (pl.GraphError, ValueError),
     "UnknownSkillError": (LookupError,),
+    "UnknownLearnerError": (LookupError,),
     "EvidenceError": (ValueError,),
 }
 

@@ -25,6 +25,7 @@ from personalise.content.next_steps import (
     readiness,
     recommend_next,
 )
+from personalise.content.tracing import estimate_mastery
 
 __all__ = [
     "BLOCK_ROWS",
@@ -34,6 +35,7 @@ __all__ = [
     "Recommendations",
     "crossvalidate",
     "elo_update",
+    "estimate_mastery",
     "fit_bkt",
     "inner_fringe",
     "readiness",

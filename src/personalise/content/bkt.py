@@ -16,7 +16,7 @@ and random restarts at once.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -31,6 +31,8 @@ from personalise.content._responses import (
     sequences,
 )
 from personalise.content.bkt_params import BKTParams
+from personalise.content.tracing import estimate_mastery, responses_of
+from personalise.evidence import Evidence, MasteryTable
 from personalise.exceptions import (  # the warnings are re-exported for fit_bkt's users
     DegenerateFitWarning,
     EvidenceError,
@@ -54,33 +56,62 @@ _EPS = 1e-6
 
 
 # ------------------------------------------------------------------ updates
+_NOT_GIVEN: Any = object()
+
+
+@overload
+def update_mastery(
+    params: BKTParams, mastery: MasteryTable, learners: Evidence, *, pass_mark: float = 0.5
+) -> MasteryTable: ...
+
+
+@overload
+def update_mastery(
+    params: BKTParams, mastery: Any, learners: Any, skills: Any, correct: Any
+) -> NDArray[np.floating[Any]]: ...
+
+
 def update_mastery(
     params: BKTParams,
     mastery: Any,
     learners: Any,
-    skills: Any,
-    correct: Any,
-) -> NDArray[np.floating[Any]]:
+    skills: Any = _NOT_GIVEN,
+    correct: Any = _NOT_GIVEN,
+    *,
+    pass_mark: float = 0.5,
+) -> NDArray[np.floating[Any]] | MasteryTable:
     """Update P(mastery) from a batch of answers (condition, learn, then forget).
+
+    Two forms: by position, ``update_mastery(params, mastery, learners,
+    skills, correct)`` on an array; and by id, ``update_mastery(params,
+    table, evidence)`` on a :class:`~personalise.MasteryTable`, which folds
+    an :class:`~personalise.Evidence` into it in time order (the same as
+    ``estimate_mastery(params, evidence, prior=table)``).
 
     Parameters
     ----------
     params : BKTParams
-        Parameters aligned with the columns of ``mastery``.
-    mastery : array_like, shape (n_learners, n_skills)
+        Parameters aligned with the columns of ``mastery`` (for a table: any
+        order, matched by skill id).
+    mastery : array_like, shape (n_learners, n_skills), or MasteryTable
         P(known) at each learner's next opportunity on each skill, in [0, 1]
         (start from ``np.tile(params.prior, (n_learners, 1))``).
-    learners, skills : array_like of int, shape (n_events,)
-        Row and column of each answer.
+    learners : array_like of int, shape (n_events,), or Evidence
+        Row of each answer; with a table, the evidence (learners it adds to
+        the table start at ``params.prior``).
+    skills : array_like of int, shape (n_events,)
+        Column of each answer (positional form only).
     correct : array_like of bool or {0, 1}, shape (n_events,)
-        Whether each answer was right.
+        Whether each answer was right (positional form only).
+    pass_mark : float, default 0.5
+        With evidence: a score counts as right when it is ``>= pass_mark``.
 
     Returns
     -------
-    ndarray, shape (n_learners, n_skills)
-        A new array of the same float dtype; ``mastery`` is not modified.
-        Answers by the same learner on the same skill are applied in the
-        order given.
+    ndarray, shape (n_learners, n_skills), or MasteryTable
+        A new array of the same float dtype (``mastery`` is not modified), or
+        a new table. Answers by the same learner on the same skill are applied
+        in the order given (for evidence: by time, then evidence id).
 
     Raises
     ------
@@ -106,9 +137,31 @@ def update_mastery(
     >>> after = pl.update_mastery(params, mastery, [0, 0, 0], [0, 0, 0], [1, 1, 1])
     >>> round(float(after[0, 0]), 4)
     0.9858
+    >>> table = pl.MasteryTable(["ann"], ["add"], [[0.3]])
+    >>> ev = pl.Evidence(["ann"] * 3, ["add"] * 3, [1, 1, 1], ["2026-09-01T09:00Z"] * 3, ["a", "b", "c"])
+    >>> pl.update_mastery(params, table, ev).values.round(4).tolist()
+    [[0.9858]]
     """
     if not isinstance(params, BKTParams):
         raise InvalidParameterError(f"params must be BKTParams; got {type(params).__name__}", value=params)
+    if isinstance(mastery, MasteryTable):
+        if skills is not _NOT_GIVEN or correct is not _NOT_GIVEN:
+            raise InvalidParameterError(
+                "with a MasteryTable, pass the evidence as the third argument: update_mastery(params, table, "
+                "evidence); skills and correct belong to the positional form", value=skills
+            )
+        if not isinstance(learners, Evidence):
+            raise InvalidParameterError(
+                f"with a MasteryTable, the third argument must be an Evidence; got {type(learners).__name__}",
+                value=learners,
+            )
+        return estimate_mastery(params, learners, prior=mastery, pass_mark=pass_mark)
+    if isinstance(learners, Evidence):
+        raise InvalidParameterError("evidence updates a MasteryTable (it carries the ids); got an array for mastery",
+                                    value=type(mastery).__name__)
+    if skills is _NOT_GIVEN or correct is _NOT_GIVEN:
+        raise InvalidParameterError("update_mastery(params, mastery, learners, skills, correct) needs skills and "
+                                    "correct", value=None)
     array = np.asarray(mastery)
     if array.dtype not in (np.float32, np.float64):
         if array.dtype.kind not in "biuf":
@@ -209,7 +262,10 @@ class BKTModel:
         fitted = "fitted" if self.log_likelihood is not None else "not fitted"
         return f"BKTModel(n_skills={self.params.n_skills}, {fitted})"
 
-    def _forward(self, data: Any, columns: Mapping[str, str] | None) -> tuple[Responses, Sequences, Float, Float, Float]:
+    def _forward(
+        self, data: Any, columns: Mapping[str, str] | None, pass_mark: float = 0.5
+    ) -> tuple[Responses, Sequences, Float, Float, Float]:
+        data = responses_of(data, pass_mark, columns)
         responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
         seq = sequences(responses)
         per_sequence = {name: values[seq.skill][None, :] for name, values in self.params.as_dict().items()}
@@ -217,16 +273,22 @@ class BKTModel:
         assert p_correct is not None
         return responses, seq, p_correct[0], filtered[0], final[0]
 
-    def predict(self, data: Any, *, columns: Mapping[str, str] | None = None) -> tuple[Float, Float]:
+    def predict(
+        self, data: Any, *, columns: Mapping[str, str] | None = None, pass_mark: float = 0.5
+    ) -> tuple[Float, Float]:
         """P(correct) before each answer and P(mastery) after it, one value per row.
 
         Parameters
         ----------
-        data : DataFrame or mapping of column name to array
+        data : DataFrame, mapping of column name to array, or Evidence
             Answers with columns ``user_id``, ``skill_name``, ``correct`` and
-            optionally ``order_id`` (see :func:`fit_bkt`).
+            optionally ``order_id`` (see :func:`fit_bkt`); or an
+            :class:`~personalise.Evidence`, ordered by time (ties by evidence
+            id), where a score counts as correct when it is ``>= pass_mark``.
         columns : mapping, optional
             Our column names to the data's, e.g. ``{"user_id": "student"}``.
+        pass_mark : float, default 0.5
+            For Evidence: the score at or above which an answer is right.
 
         Returns
         -------
@@ -236,7 +298,7 @@ class BKTModel:
             P(known) after conditioning on the answer (before the learning
             transition). Both follow the input row order.
         """
-        responses, seq, p_correct, filtered, _ = self._forward(data, columns)
+        responses, seq, p_correct, filtered, _ = self._forward(data, columns, pass_mark)
         out_correct = np.empty(responses.n_rows)
         out_mastery = np.empty(responses.n_rows)
         out_correct[seq.rows] = p_correct
@@ -249,8 +311,23 @@ class BKTModel:
         *,
         metrics: Sequence[str] = METRICS,
         columns: Mapping[str, str] | None = None,
+        pass_mark: float = 0.5,
     ) -> dict[str, float]:
         """Score next-answer predictions: AUC, RMSE, accuracy (at 0.5) and log loss.
+
+        Parameters
+        ----------
+        data : DataFrame, mapping of column name to array, or Evidence
+            Answers with columns ``user_id``, ``skill_name``, ``correct`` and
+            optionally ``order_id`` (see :func:`fit_bkt`); or an
+            :class:`~personalise.Evidence`, ordered by time (ties by evidence
+            id), where a score counts as correct when it is ``>= pass_mark``.
+        columns : mapping, optional
+            Our column names to the data's, e.g. ``{"user_id": "student"}``.
+        metrics : sequence of str
+            Some of ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_loss"``.
+        pass_mark : float, default 0.5
+            For Evidence: the score at or above which an answer is right.
 
         Examples
         --------
@@ -262,6 +339,7 @@ class BKTModel:
         (0.75, 0.875)
         """
         wanted = _check_metrics(metrics)
+        data = responses_of(data, pass_mark, columns)
         responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
         if responses.n_rows == 0:
             raise EvidenceError("cannot evaluate on response data with no rows", value=0)
@@ -274,6 +352,7 @@ class BKTModel:
         *,
         columns: Mapping[str, str] | None = None,
         learners: Sequence[Hashable] | None = None,
+        pass_mark: float = 0.5,
     ) -> tuple[tuple[Hashable, ...], Float]:
         """Each learner's P(known) at their next opportunity on every skill.
 
@@ -283,13 +362,17 @@ class BKTModel:
 
         Parameters
         ----------
-        data : DataFrame or mapping of column name to array
-            The answers so far (see :func:`fit_bkt`).
+        data : DataFrame, mapping of column name to array, or Evidence
+            The answers so far (see :func:`fit_bkt`). For Evidence,
+            :func:`~personalise.estimate_mastery` gives the same values as a
+            :class:`~personalise.MasteryTable`.
         columns : mapping, optional
             Column names, as for :func:`fit_bkt`.
         learners : sequence of hashable, optional
             The rows to return, in this order (a class roster, say); learners
             with no answers get the prior. Default: the learners in ``data``.
+        pass_mark : float, default 0.5
+            For Evidence: the score at or above which an answer is right.
 
         Returns
         -------
@@ -306,7 +389,7 @@ class BKTModel:
         >>> ids, mastery.round(4).tolist()
         (('x',), [[0.9858, 0.3]])
         """
-        responses, seq, _, _, final = self._forward(data, columns)
+        responses, seq, _, _, final = self._forward(data, columns, pass_mark)
         if learners is None:
             ids, row_of = responses.learner_ids, seq.learner
         else:

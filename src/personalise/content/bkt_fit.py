@@ -15,6 +15,7 @@ from personalise._validation import check_int
 from personalise.content._responses import COLUMNS, read_responses, sequences
 from personalise.content.bkt import _EPS, _INIT, METRICS, BKTModel, _check_metrics
 from personalise.content.bkt_params import PARAMETERS, BKTParams, skill_ids_of
+from personalise.content.tracing import responses_of
 from personalise.exceptions import (
     DegenerateFitWarning,
     EvidenceError,
@@ -103,15 +104,19 @@ def fit_bkt(
     max_iter: int = 100,
     bounds: Mapping[str, Any] | None = None,
     columns: Mapping[str, str] | None = None,
+    pass_mark: float = 0.5,
 ) -> BKTModel:
     """Fit per-skill BKT parameters by EM (Baum-Welch) with random restarts.
 
     Parameters
     ----------
-    data : DataFrame or mapping of column name to array
+    data : DataFrame, mapping of column name to array, or Evidence
         One row per answer with pyBKT's columns ``user_id``, ``skill_name``,
         ``correct`` (0/1) and optionally ``order_id`` (the order of each
-        learner's answers; input order without it).
+        learner's answers; input order without it). An
+        :class:`~personalise.Evidence` is taken in time order (ties by
+        evidence id), and a score counts as correct when it is
+        ``>= pass_mark``.
     skills : CompiledGraph or sequence of skill ids, optional
         The skills and their order in the result (default: the data's skills,
         sorted; in first-appearance order if they cannot be sorted). Skills without answers get the median of
@@ -140,6 +145,8 @@ def fit_bkt(
     columns : mapping, optional
         Our column names to the data's, e.g. ``{"user_id": "Anon Student Id",
         "skill_name": "KC(Default)", "correct": "Correct First Attempt"}``.
+    pass_mark : float, default 0.5
+        For Evidence: the score at or above which an answer is right.
 
     Returns
     -------
@@ -190,6 +197,7 @@ def fit_bkt(
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
     skill_ids = skill_ids_of(skills) if skills is not None else None
+    data = responses_of(data, pass_mark, columns)
     responses = read_responses(data, columns=columns, skill_ids=skill_ids)
     if skill_ids is None:
         try:
@@ -361,6 +369,7 @@ def crossvalidate(
     rng: Any = None,
     metrics: Sequence[str] = METRICS,
     columns: Mapping[str, str] | None = None,
+    pass_mark: float = 0.5,
     **fit_options: Any,
 ) -> dict[str, Float]:
     """K-fold cross-validation of :func:`fit_bkt`, split by learner.
@@ -370,8 +379,9 @@ def crossvalidate(
 
     Parameters
     ----------
-    data : DataFrame or mapping of column name to array
-        As for :func:`fit_bkt`.
+    data : DataFrame, mapping of column name to array, or Evidence
+        As for :func:`fit_bkt` (for Evidence, a score counts as correct when
+        it is ``>= pass_mark``).
     folds : int, default 5
         Number of folds (2 to the number of learners).
     rng : None, int, or numpy.random.Generator
@@ -380,6 +390,8 @@ def crossvalidate(
         Some of ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_loss"``.
     columns : mapping, optional
         Column names, as for :func:`fit_bkt`.
+    pass_mark : float, default 0.5
+        For Evidence: the score at or above which an answer is right.
     **fit_options
         Passed on to :func:`fit_bkt` (``n_restarts``, ``fixed``, ...).
 
@@ -400,6 +412,7 @@ def crossvalidate(
     (4,)
     """
     wanted = _check_metrics(metrics)
+    data = responses_of(data, pass_mark, columns)
     responses = read_responses(data, columns=columns, skill_ids=None)
     n_learners = len(responses.learner_ids)
     folds = check_int(folds, "folds", minimum=2)

@@ -26,7 +26,7 @@ upcast or written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -39,11 +39,12 @@ from personalise._validation import (
     check_mastery,
     check_probability_block,
     check_threshold,
+    learner_ids_of,
 )
 from personalise.content import ranking as R
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations
-from personalise.exceptions import InvalidParameterError
+from personalise.exceptions import InvalidParameterError, UnknownLearnerError
 from personalise.graph import CompiledGraph
 
 __all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]
@@ -190,10 +191,14 @@ def _inner_columns(mastered: K.U64, layout: _Layout) -> K.U64:
 
 
 def _flag_matrix(
-    graph: CompiledGraph, mastery: Any, threshold: object, select: Callable[[K.U64, _Layout], K.U64]
+    graph: CompiledGraph,
+    mastery: Any,
+    threshold: object,
+    select: Callable[[K.U64, _Layout], K.U64],
+    missing: float | None = None,
 ) -> BoolArray:
     """The (n_learners, n_skills) bool matrix of the column words that ``select`` derives."""
-    array, limit, layout = _prepare(graph, mastery, threshold)
+    array, limit, layout = _prepare(graph, mastery, threshold, missing)
     out = np.zeros(array.shape, dtype=bool)
     gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
     for start, stop, mastered, _ in _mastered_columns(array, limit, layout):
@@ -221,17 +226,21 @@ def _gather_order(layout: _Layout, order: IntArray, n_sets: int = 1) -> IntArray
     return gather
 
 
-def _prepare(graph: CompiledGraph, mastery: Any, threshold: object) -> tuple[NDArray[Any], float, _Layout]:
+def _prepare(
+    graph: CompiledGraph, mastery: Any, threshold: object, missing: float | None = None
+) -> tuple[NDArray[Any], float, _Layout]:
     if not isinstance(graph, CompiledGraph):
         raise InvalidParameterError(
             f"compiled must be a CompiledGraph (see compile_graph); got {type(graph).__name__}", value=graph
         )
     limit = check_threshold(threshold)
-    array = check_mastery(mastery, graph.n_skills, graph.skill_ids)
+    array = check_mastery(mastery, graph.n_skills, graph.skill_ids, missing=missing)
     return array, limit, _layout(graph)
 
 
-def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95) -> BoolArray:
+def readiness(
+    compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95, missing: float | None = None
+) -> BoolArray:
     """Which skills each learner is ready to learn next (the outer fringe).
 
     A skill is ready for a learner when its mastery is below ``threshold``
@@ -241,12 +250,17 @@ def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95)
     ----------
     compiled : CompiledGraph
         The prerequisite graph.
-    mastery : array_like, shape (n_learners, n_skills)
+    mastery : array_like, shape (n_learners, n_skills), or MasteryTable
         P(mastery) per learner and skill, in [0, 1], columns in
-        ``compiled.skill_ids`` order. float32 and float64 are read as given; a
-        pandas DataFrame with the skill ids as columns is also accepted.
+        ``compiled.skill_ids`` order. float32 and float64 are read as given. A
+        :class:`~personalise.MasteryTable` (or a pandas DataFrame) with the
+        skill ids as columns, in any order, is matched to the graph by id; the
+        result's rows follow the table's ``learner_ids``.
     threshold : float, default 0.95
         Mastery threshold in (0, 1] (Corbett and Anderson's convention).
+    missing : float in [0, 1], optional
+        For a MasteryTable: the P(mastery) to assume for a graph skill the
+        table has no column for (by default that is a ``ShapeError``).
 
     Returns
     -------
@@ -255,7 +269,10 @@ def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95)
     Raises
     ------
     ShapeError
-        If ``mastery`` is not 2-D with one column per skill.
+        If ``mastery`` is not 2-D with one column per skill, or a table lacks a
+        graph skill and ``missing`` is None.
+    UnknownSkillError
+        If a table has a column for a skill the graph lacks.
     InvalidParameterError
         If a value is NaN or outside [0, 1] (the message names the first
         position) or ``threshold`` is outside (0, 1].
@@ -277,10 +294,12 @@ def readiness(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95)
     array([[False,  True, False],
            [False, False,  True]])
     """
-    return _flag_matrix(compiled, mastery, threshold, _ready_columns)
+    return _flag_matrix(compiled, mastery, threshold, _ready_columns, missing)
 
 
-def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95) -> BoolArray:
+def inner_fringe(
+    compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.95, missing: float | None = None
+) -> BoolArray:
     """Mastered skills none of whose direct successors is mastered (the inner fringe).
 
     These are the skills a learner may have learned last: the first ones to
@@ -290,10 +309,12 @@ def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.
     ----------
     compiled : CompiledGraph
         The prerequisite graph.
-    mastery : array_like, shape (n_learners, n_skills)
+    mastery : array_like, shape (n_learners, n_skills), or MasteryTable
         P(mastery) per learner and skill in [0, 1] (see :func:`readiness`).
     threshold : float, default 0.95
         Mastery threshold in (0, 1].
+    missing : float in [0, 1], optional
+        For a MasteryTable lacking some graph skills (see :func:`readiness`).
 
     Returns
     -------
@@ -301,7 +322,7 @@ def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.
 
     Raises
     ------
-    ShapeError, InvalidParameterError
+    ShapeError, UnknownSkillError, InvalidParameterError
         As for :func:`readiness`.
 
     See Also
@@ -316,7 +337,7 @@ def inner_fringe(compiled: CompiledGraph, mastery: Any, *, threshold: float = 0.
     array([[False,  True, False],
            [False, False, False]])
     """
-    return _flag_matrix(compiled, mastery, threshold, _inner_columns)
+    return _flag_matrix(compiled, mastery, threshold, _inner_columns, missing)
 
 
 # ---------------------------------------------------------------------- goals
@@ -384,6 +405,7 @@ def recommend_next(
     half_life_days: Any = None,
     recall_threshold: float = 0.9,
     max_reviews: int = 1,
+    missing: float | None = None,
 ) -> Recommendations:
     """Rank the ready skills of every learner and return the top ``k``.
 
@@ -411,8 +433,11 @@ def recommend_next(
     ----------
     compiled : CompiledGraph
         The prerequisite graph.
-    mastery : array_like, shape (n_learners, n_skills)
-        P(mastery) per learner and skill in [0, 1] (see :func:`readiness`).
+    mastery : array_like, shape (n_learners, n_skills), or MasteryTable
+        P(mastery) per learner and skill in [0, 1] (see :func:`readiness`). A
+        :class:`~personalise.MasteryTable` is matched to the graph by skill id,
+        and its learner ids travel with the result
+        (``Recommendations.learner_ids``).
     k : int, default 3
         Recommendations per learner (>= 1). Rows with fewer ready skills are
         padded with -1.
@@ -421,7 +446,9 @@ def recommend_next(
     goals : skill id, set of skill ids, or sequence, optional
         A skill id or a ``set``/``frozenset`` of skill ids shared by every
         learner, or a list, tuple or array with one entry per learner, each a
-        skill id, a set of skill ids, or None (no goal for that learner).
+        skill id, a set of skill ids, or None (no goal for that learner). With
+        a MasteryTable, also a mapping of learner id to such an entry
+        (learners not in it have no goal).
     params : BKTParams, optional
         Learner-model parameters for the graph's skills (any order), used to
         predict success on each ready skill.
@@ -437,6 +464,8 @@ def recommend_next(
         A mastered skill is due for review when its recall falls below this.
     max_reviews : int, default 1
         Review items per learner and call (the daily cap); 0 turns review off.
+    missing : float in [0, 1], optional
+        For a MasteryTable lacking some graph skills (see :func:`readiness`).
 
     Returns
     -------
@@ -452,7 +481,10 @@ def recommend_next(
         On NaN or out-of-range mastery, ``threshold`` outside (0, 1], ``k``
         not an integer >= 1, or per-learner goals of the wrong length.
     UnknownSkillError
-        If a goal is not a skill of the graph, or ``params`` lacks a skill.
+        If a goal is not a skill of the graph, ``params`` lacks a skill, or a
+        table has a skill the graph lacks.
+    UnknownLearnerError
+        If ``goals`` maps a learner the table does not have.
 
     See Also
     --------
@@ -484,9 +516,12 @@ def recommend_next(
     >>> pl.recommend_next(g, mastery, k=2, goals="multiply").skills()
     (('add',), ())
     """
-    array, limit, layout = _prepare(compiled, mastery, threshold)
+    array, limit, layout = _prepare(compiled, mastery, threshold, missing)
     k = check_int(k, "k", minimum=1)
     n_learners, n_skills = array.shape
+    learner_ids = learner_ids_of(mastery)
+    if isinstance(goals, Mapping):
+        goals = _goals_by_learner(goals, learner_ids)
     band = R.check_success_band(compiled, params, target_success)
     review = R.check_review(elapsed_days, half_life_days, recall_threshold, max_reviews, array.shape)
     goal_sets, goal_index = _goal_keys(compiled, goals, n_learners)
@@ -567,7 +602,23 @@ def recommend_next(
         predicted_success=predicted if predicted is not None else _NOT_GIVEN,
         recall=recall if recall is not None else _NOT_GIVEN,
         target_success=None if band is None else (band.low, band.high),
+        learner_ids=learner_ids,
     )
+
+
+def _goals_by_learner(goals: Mapping[Any, Any], learner_ids: tuple[Any, ...] | None) -> list[Any]:
+    """A mapping of learner id to goal as the per-learner goal list of a table's rows."""
+    if learner_ids is None:
+        raise InvalidParameterError(
+            "goals can map learner ids to goals only when mastery is a MasteryTable (an array has no learner ids)",
+            value=goals,
+        )
+    known = set(learner_ids)
+    for learner in goals:
+        if learner not in known:
+            raise UnknownLearnerError(f"goals names learner {learner!r}, who is not in the mastery table",
+                                      value=learner)
+    return [goals.get(learner) for learner in learner_ids]
 
 
 def _put_reviews_first(

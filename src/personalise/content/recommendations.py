@@ -40,6 +40,10 @@ def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ..
     return tuple(tuple(goal) for goal in value)
 
 
+def _optional_ids(value: Iterable[Hashable] | None) -> tuple[Hashable, ...] | None:
+    return None if value is None else tuple(value)
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -83,6 +87,10 @@ class Recommendations:
         Estimated recall of review items, NaN for the others.
     target_success : (float, float) or None
         The target band of predicted success, when one was used.
+    learner_ids : tuple of hashable, optional
+        The learner of each row, when the mastery came as a
+        :class:`~personalise.MasteryTable`; :meth:`to_records` and
+        :meth:`to_frame` then use them.
 
     Examples
     --------
@@ -95,6 +103,9 @@ class Recommendations:
     (('count',), ('add',))
     >>> recs.to_records(["ann", "bo"])[1]["skill_id"]
     'add'
+    >>> table = pl.MasteryTable(["ann", "bo"], ["add", "count"], [[0.0, 0.2], [0.5, 1.0]])
+    >>> pl.recommend_next(g, table, k=1).to_records()[1]["learner_id"]
+    'bo'
     """
 
     graph: CompiledGraph = attrs.field(repr=False)
@@ -108,6 +119,7 @@ class Recommendations:
     predicted_success: NDArray[np.float64] = _frozen(np.float64, default=None)
     recall: NDArray[np.float64] = _frozen(np.float64, default=None)
     target_success: tuple[float, float] | None = attrs.field(default=None, repr=False)
+    learner_ids: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_optional_ids, repr=False)
 
     def __attrs_post_init__(self) -> None:
         shape = self.indices.shape
@@ -119,6 +131,8 @@ class Recommendations:
                 object.__setattr__(self, name, np.broadcast_to(np.array(fill, dtype=value.dtype), shape))
             elif value.shape != shape:
                 raise ShapeError(f"{name} must have the shape of indices {shape}; got {value.shape}", value=value.shape)
+        if self.learner_ids is not None:
+            object.__setattr__(self, "learner_ids", tuple(check_learner_ids(self.learner_ids, shape[0])))
 
     def __repr__(self) -> str:
         return f"Recommendations(n_learners={self.n_learners}, k={self.k}, threshold={self.threshold})"
@@ -215,7 +229,8 @@ class Recommendations:
         Parameters
         ----------
         learner_ids : sequence of hashable, optional
-            One unique id per learner (row); row numbers when omitted.
+            One unique id per learner (row). By default the ids the
+            recommendations carry (from a MasteryTable), else row numbers.
 
         Raises
         ------
@@ -233,7 +248,7 @@ class Recommendations:
           'score': 0.0, 'steps_to_goal': None, 'predicted_success': None, 'recall': None,
           'reason': "ready: 1 prerequisite mastered ('a'); unlocks 0 later skills"}]
         """
-        ids = check_learner_ids(learner_ids, self.n_learners)
+        ids = check_learner_ids(self.learner_ids if learner_ids is None else learner_ids, self.n_learners)
         records: list[dict[str, Any]] = []
         skill_ids = self.graph.skill_ids
         for i, learner in enumerate(ids):

@@ -23,8 +23,26 @@ RECORD_SCHEMA = "personalise.choice_record/1"
 
 
 # ----------------------------------------------------------------- helpers
-def _check_row(compiled: CompiledGraph, mastery: Any) -> NDArray[np.floating[Any]]:
-    """One learner's mastery row as a 1-D float array, checked for length and range."""
+def _check_row(compiled: CompiledGraph, mastery: Any, missing: float | None = None) -> NDArray[np.floating[Any]]:
+    """One learner's mastery row as a 1-D float array, checked for length and range.
+
+    A :class:`~personalise.MasteryTable` of one learner gives its row, columns
+    matched to the graph by skill id.
+    """
+    from personalise.evidence import MasteryTable
+
+    if isinstance(mastery, MasteryTable):
+        if mastery.n_learners != 1:
+            raise ShapeError(
+                f"mastery must be one learner's row; the MasteryTable has {mastery.n_learners} learners "
+                "(pass table.select([learner_id]))",
+                value=mastery.n_learners,
+            )
+        row: NDArray[np.floating[Any]] = mastery.values_for(compiled.skill_ids, missing=missing)[0]
+        return row
+    if missing is not None:
+        raise InvalidParameterError("missing= applies only to a MasteryTable (an array has every column)",
+                                    value=missing)
     row = np.asarray(mastery)
     if row.dtype.kind not in "biuf":
         raise InvalidParameterError(f"mastery must hold real numbers; got dtype {row.dtype}", value=row.dtype)

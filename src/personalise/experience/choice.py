@@ -41,7 +41,6 @@ from personalise.experience.pathways import _check_document
 from personalise.experience.voice import HartRung
 from personalise.graph import CompiledGraph
 
-
 __all__ = ["ChoiceMenu", "ChoiceRecord", "choice_menu"]
 
 
@@ -307,6 +306,7 @@ def choice_menu(
     history: Iterable[Any] | None = None,
     threshold: float = 0.95,
     rng: Any = None,
+    missing: float | None = None,
 ) -> ChoiceMenu:
     """A ranked menu of ``m`` next skills for one learner to choose from.
 
@@ -347,8 +347,9 @@ def choice_menu(
     ----------
     compiled : CompiledGraph
         The prerequisite graph.
-    mastery : array_like, shape (n_skills,)
-        One learner's P(mastery) per skill, in [0, 1].
+    mastery : array_like, shape (n_skills,), or MasteryTable
+        One learner's P(mastery) per skill, in [0, 1]; or a one-learner
+        :class:`~personalise.MasteryTable`, matched to the graph by skill id.
     m : int, default 3
         Requested number of options; clamped to 2-4.
     goals : skill id or collection of skill ids, optional
@@ -364,6 +365,9 @@ def choice_menu(
     rng : None, int or numpy.random.Generator, optional
         Only used to break exact score ties at random; None keeps the
         deterministic column-order tie-break.
+    missing : float in [0, 1], optional
+        For a MasteryTable lacking some graph skills: the P(mastery) to
+        assume for them (by default that is a ``ShapeError``).
 
     Returns
     -------
@@ -403,7 +407,7 @@ def choice_menu(
     """
     k = min(max(check_int(m, "m", minimum=1), MIN_OPTIONS), MAX_OPTIONS)
     goal_columns = None if goals is None else _goal_columns(compiled, goals, "goals")
-    row = _check_row(compiled, mastery)
+    row = _check_row(compiled, mastery, missing)
     mastered = _mastered(row, check_threshold(threshold))
     declared = _interest_weights(compiled, interests, topics)
     revealed = _revealed_weights(compiled, history)

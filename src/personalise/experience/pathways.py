@@ -26,7 +26,6 @@ from personalise.experience._graph import (
 )
 from personalise.graph import CompiledGraph
 
-
 __all__ = ["Pathway", "pathway_to"]
 
 
@@ -146,7 +145,9 @@ def _check_document(data: Mapping[str, Any], schema: str, fields: Sequence[str])
     require_fields(load_json_document(data, schema), fields, schema)
 
 
-def pathway_to(compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: float = 0.95) -> Pathway:
+def pathway_to(
+    compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: float = 0.95, missing: float | None = None
+) -> Pathway:
     """The ordered unmastered skills that lead one learner to ``goal``.
 
     ``path(goal) = topological order of (ancestors(goal) | goal) minus the mastered skills``
@@ -163,11 +164,16 @@ def pathway_to(compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: f
     goal : skill id or collection of skill ids
         One goal skill, or a set (list, tuple) of goal skills. A value that
         is itself a skill id of the graph is read as a single goal.
-    mastery : array_like, shape (n_skills,)
+    mastery : array_like, shape (n_skills,), or MasteryTable
         One learner's P(mastery) per skill, in [0, 1], in
-        ``compiled.skill_ids`` order.
+        ``compiled.skill_ids`` order; or a one-learner
+        :class:`~personalise.MasteryTable` (``table.select([learner_id])``),
+        matched to the graph by skill id.
     threshold : float, default 0.95
         Mastery threshold in (0, 1].
+    missing : float in [0, 1], optional
+        For a MasteryTable lacking some graph skills: the P(mastery) to
+        assume for them (by default that is a ``ShapeError``).
 
     Returns
     -------
@@ -205,7 +211,7 @@ def pathway_to(compiled: CompiledGraph, goal: Any, mastery: Any, *, threshold: f
     (('compare', 'add', 'multiply'),)
     """
     columns = _goal_columns(compiled, goal)
-    row = _check_row(compiled, mastery)
+    row = _check_row(compiled, mastery, missing)
     limit = check_threshold(threshold)
     mastered = _mastered(row, limit)
     return _pathway(compiled, columns, mastered)

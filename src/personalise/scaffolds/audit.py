@@ -13,6 +13,7 @@ from personalise._validation import (
     check_int,
     check_learner_ids,
 )
+from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
 from personalise.scaffolds.scaffold import _hashable_tuple
@@ -92,7 +93,8 @@ def audit_scaffolds(
     state : ScaffoldState
         The cohort's scaffolds.
     learner_ids : sequence of hashable, optional
-        One unique id per row (row numbers by default).
+        One unique id per row (by default the ids of a MasteryTable
+        ``mastery``, else row numbers).
     max_opportunities : int, default 10
         A scaffold still giving support after this many opportunities is a
         *permanent fixture*: the lethal mutation of support that never fades.
@@ -103,7 +105,9 @@ def audit_scaffolds(
         With both, each struggle finding lists the learner's inner-fringe
         skills that are prerequisites of the goal (see
         :func:`~personalise.inner_fringe`). ``mastery`` has one row per
-        learner and one column per skill of ``graph``.
+        learner and one column per skill of ``graph``; a
+        :class:`~personalise.MasteryTable` is matched to the graph by skill id
+        and, when ``learner_ids`` is given, to the state's rows by learner id.
     threshold : float, default 0.95
         Mastery threshold for the inner fringe.
     plan : mapping, optional
@@ -138,6 +142,12 @@ def audit_scaffolds(
     """
     if not isinstance(state, ScaffoldState):
         raise InvalidParameterError(f"state must be a ScaffoldState; got {type(state).__name__}", value=state)
+    if isinstance(mastery, MasteryTable):
+        if learner_ids is None:
+            learner_ids = mastery.learner_ids
+        else:
+            learner_ids = list(learner_ids)
+            mastery = mastery.select(learner_ids)
     ids = check_learner_ids(learner_ids, state.n_learners)
     limit = check_int(max_opportunities, "max_opportunities", minimum=1)
     run = check_int(struggle_after, "struggle_after", minimum=1)

@@ -15,6 +15,7 @@ from personalise._validation import (
     load_json_document,
     require_fields,
 )
+from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.scaffolds.fading import (
     FadingRule,
@@ -202,9 +203,11 @@ class ScaffoldState:
         ----------
         outcomes : array_like of bool, shape (n_learners, n_scaffolds)
             Success (True) or failure of each learner on each scaffold's task.
-        mastery : array_like, shape (n_learners, n_scaffolds), optional
+        mastery : array_like, shape (n_learners, n_scaffolds), or MasteryTable, optional
             P(mastery) of each column's goal skill; required when a column
-            uses :func:`mastery_fading`.
+            uses :func:`mastery_fading`. A :class:`~personalise.MasteryTable`
+            (one row per learner, in the state's row order) gives each column
+            its goal skill's P(mastery); its other skills are not used.
         active : array_like of bool, shape (n_learners, n_scaffolds), optional
             Who had an opportunity; the others are left unchanged (default: all).
 
@@ -222,6 +225,9 @@ class ScaffoldState:
             raise InvalidParameterError(f"an opportunity counter is at its limit ({COUNTER_LIMIT})", value=COUNTER_LIMIT)
         on = None if active is None else _bool_array(active, "active", shape)
         needs_mastery = any(rule.uses_mastery for rule in self.rules)
+        if isinstance(mastery, MasteryTable) and needs_mastery:
+            columns, _ = mastery._columns_of(self.skills, None)  # the table's other skills are not needed here
+            mastery = mastery.values[:, columns]
         values = _mastery_array(mastery, shape) if needs_mastery else None
         wrong = ~right
         new_streak = self.streak + np.int32(1)

@@ -1,0 +1,182 @@
+"""Knowledge tracing on evidence with ids: :func:`estimate_mastery`.
+
+:class:`~personalise.Evidence` rows are applied to a prior in UTC time order
+(ties by evidence id), learner by learner and skill by skill, with the same
+update as :func:`~personalise.update_mastery`: condition on the answer, then
+learn, then forget. A score counts as a right answer when it is at least
+``pass_mark``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from personalise._kernels import bkt as BK
+from personalise._validation import check_learner_ids, check_threshold
+from personalise.content.bkt_params import BKTParams
+from personalise.evidence import Evidence, MasteryTable
+from personalise.exceptions import InvalidParameterError, UnknownSkillError
+
+__all__ = ["estimate_mastery", "responses_of"]
+
+IntArray = NDArray[np.intp]
+
+
+def _positions(ids: NDArray[Any], known: Iterable[Hashable], what: str) -> tuple[IntArray, NDArray[np.bool_]]:
+    """Position of each id in ``known`` (-1 where absent) and the absent mask, via one factorisation."""
+    index = {key: i for i, key in enumerate(known)}
+    uniques, inverse = np.unique(ids, return_inverse=True)
+    lookup = np.array([index.get(key, -1) for key in uniques.tolist()], dtype=np.intp)
+    positions = lookup[inverse.reshape(-1)] if ids.size else np.zeros(0, dtype=np.intp)
+    return positions, positions < 0
+
+
+def _first_appearance(ids: NDArray[Any]) -> list[Hashable]:
+    if not ids.size:
+        return []
+    uniques, first = np.unique(ids, return_index=True)
+    return list(uniques[np.argsort(first, kind="stable")].tolist())
+
+
+def estimate_mastery(
+    params: BKTParams,
+    evidence: Evidence,
+    *,
+    learner_ids: Iterable[Hashable] | None = None,
+    prior: MasteryTable | None = None,
+    pass_mark: float = 0.5,
+) -> MasteryTable:
+    """P(mastery) of every learner and skill after their evidence, by Bayesian Knowledge Tracing.
+
+    Each learner's evidence on each skill is applied in UTC time order, ties
+    broken by evidence id, starting from the prior. The result equals
+    :func:`~personalise.update_mastery` applied one observation at a time in
+    that order, and folding later evidence into an earlier result
+    (``prior=``) equals estimating from all of it at once.
+
+    Parameters
+    ----------
+    params : BKTParams
+        Per-skill parameters; the table's columns are ``params.skill_ids``.
+    evidence : Evidence
+        The observations. A score counts as a right answer when it is
+        ``>= pass_mark``.
+    learner_ids : sequence of str or int, optional
+        The rows of the result, in this order (a class roster, say): learners
+        without evidence keep the prior, and evidence of learners not listed
+        is not used. Default: the prior table's learners, then the other
+        learners of the evidence in order of first appearance.
+    prior : MasteryTable, optional
+        Where each learner starts (for example yesterday's result). Learners
+        and skills it lacks start at ``params.prior``. Default:
+        ``params.prior`` for everyone.
+    pass_mark : float, default 0.5
+        The score at or above which an observation counts as correct, in (0, 1].
+
+    Returns
+    -------
+    MasteryTable
+        P(known) at each learner's next opportunity on each skill.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``params`` is not BKTParams, ``evidence`` not Evidence, ``prior``
+        not a MasteryTable, ``learner_ids`` repeats an id, or ``pass_mark`` is
+        outside (0, 1].
+    UnknownSkillError
+        If the evidence (or the prior) has a skill ``params`` lacks; the
+        message names the skill and the first row.
+
+    See Also
+    --------
+    update_mastery, fit_bkt, Evidence
+
+    Notes
+    -----
+    One sort of the evidence by (time, evidence id), then the vectorised
+    update of :func:`~personalise.update_mastery`: round ``r`` applies the
+    ``r``-th observation of every (learner, skill) pair at once, so the work is
+    O(n log n) for the sort and O(n) for the updates.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> params = pl.BKTParams(["add", "count"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0.0)
+    >>> ev = pl.Evidence(["ann"] * 3 + ["bo"], ["add"] * 3 + ["count"], [1, 1, 0.8, 0.2],
+    ...                  ["2026-09-01T09:00Z", "2026-09-02T09:00Z", "2026-09-03T09:00Z", "2026-09-01T09:00Z"],
+    ...                  ["q1", "q2", "q3", "q4"])
+    >>> table = pl.estimate_mastery(params, ev)
+    >>> table.learner_ids, table.values.round(4).tolist()
+    (('ann', 'bo'), [[0.9858, 0.3], [0.3, 0.1932]])
+    >>> pl.estimate_mastery(params, ev, learner_ids=["cy", "bo"]).values.round(4).tolist()
+    [[0.3, 0.3], [0.3, 0.1932]]
+    """
+    if not isinstance(params, BKTParams):
+        raise InvalidParameterError(f"params must be BKTParams; got {type(params).__name__}", value=params)
+    if not isinstance(evidence, Evidence):
+        raise InvalidParameterError(
+            f"evidence must be an Evidence (see read_xapi, read_oneroster, read_marks); got {type(evidence).__name__}",
+            value=evidence,
+        )
+    if prior is not None and not isinstance(prior, MasteryTable):
+        raise InvalidParameterError(f"prior must be a MasteryTable or None; got {type(prior).__name__}", value=prior)
+    passed = evidence.passed(check_threshold(pass_mark, "pass_mark"))
+    columns, unknown = _positions(evidence.skill_ids, params.skill_ids, "skill")
+    if unknown.any():
+        row = int(np.flatnonzero(unknown)[0])
+        skill = evidence.skill_ids[row].item()
+        raise UnknownSkillError(f"evidence names skill {skill!r} in row {row}, which params does not have",
+                                value=skill)
+    if learner_ids is not None:
+        if isinstance(learner_ids, (str, bytes)):
+            raise InvalidParameterError(
+                f"learner_ids must be a sequence of ids, not one string; got {learner_ids!r}", value=learner_ids
+            )
+        listed = list(learner_ids)
+        ids = check_learner_ids(listed, len(listed))
+    else:
+        ids = list(prior.learner_ids) if prior is not None else []
+        known = set(ids)
+        ids += [learner for learner in _first_appearance(evidence.learner_ids) if learner not in known]
+    values = np.tile(params.prior, (len(ids), 1))
+    if prior is not None:
+        start = prior.align(params.skill_ids, missing=0.0)  # raises UnknownSkillError for a foreign skill
+        have = set(prior.skill_ids)
+        present = np.array([skill in have for skill in params.skill_ids], dtype=bool)
+        rows = {learner: i for i, learner in enumerate(prior.learner_ids)}
+        for i, learner in enumerate(ids):
+            if learner in rows:
+                values[i, present] = start.values[rows[learner], present]
+    rows_of, absent = _positions(evidence.learner_ids, ids, "learner")
+    order = evidence.order()
+    order = order[~absent[order]]
+    BK.update_events(values, rows_of[order], columns[order], passed[order], params.as_dict())
+    return MasteryTable(ids, params.skill_ids, values)
+
+
+def responses_of(data: Any, pass_mark: float, columns: Mapping[str, str] | None) -> Any:
+    """Response data for the BKT functions: ``data`` itself, or an Evidence as pyBKT-style columns.
+
+    An Evidence becomes ``user_id``, ``skill_name``, ``correct`` (score at or
+    above ``pass_mark``) and ``order_id`` (the rank in time order, ties by
+    evidence id), in the Evidence's row order.
+    """
+    if not isinstance(data, Evidence):
+        return data
+    if columns is not None:
+        raise InvalidParameterError("columns= applies to tables, not to Evidence (its columns are fixed)",
+                                    value=columns)
+    order = data.order()
+    rank = np.empty(len(data), dtype=np.int64)
+    rank[order] = np.arange(len(data), dtype=np.int64)
+    return {
+        "user_id": data.learner_ids,
+        "skill_name": data.skill_ids,
+        "correct": data.passed(check_threshold(pass_mark, "pass_mark")),
+        "order_id": rank,
+    }
