@@ -42,6 +42,7 @@ from personalise.exceptions import (
     PersonaliseError,
     PersonaliseWarning,
     ShapeError,
+    UnknownClassError,
     UnknownLearnerError,
     UnknownSkillError,
 )
@@ -56,11 +57,17 @@ from personalise.experience import (
 )
 from personalise.graph import CompiledGraph, compile_graph
 from personalise.io import (
+    CaseFramework,
+    OneRosterBundle,
     RepairReport,
     load_example_class,
     load_example_curriculum,
+    read_case,
     read_edge_csv,
     read_junyi_exercises,
+    read_marks,
+    read_oneroster,
+    read_xapi,
 )
 from personalise.lesson import LessonPlan, PlanItem, plan_lesson
 from personalise.levels import (
@@ -127,6 +134,7 @@ __all__ = [
     "Assignment",
     "BKTModel",
     "BKTParams",
+    "CaseFramework",
     "ChoiceMenu",
     "ChoiceRecord",
     "CompiledGraph",
@@ -153,6 +161,7 @@ __all__ = [
     "Level",
     "MasteryLearning",
     "MasteryTable",
+    "OneRosterBundle",
     "POLICIES",
     "ParticipationStage",
     "Pathway",
@@ -172,6 +181,7 @@ __all__ = [
     "ShapeError",
     "SimulationResult",
     "TieredTasks",
+    "UnknownClassError",
     "UnknownLearnerError",
     "UnknownSkillError",
     "Verification",
@@ -205,8 +215,12 @@ __all__ = [
     "plot_support",
     "policy_from_dict",
     "policy_from_name",
+    "read_case",
     "read_edge_csv",
     "read_junyi_exercises",
+    "read_marks",
+    "read_oneroster",
+    "read_xapi",
     "readiness",
     "recommend_next",
     "select_items",

@@ -12,7 +12,9 @@ import json
 import math
 import numbers
 import os
+import re
 import sys
+import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,6 +35,7 @@ __all__ = [
     "check_scores",
     "check_timestamps",
     "parse_timestamp",
+    "parse_timestamps",
     "read_text",
     "parse_json",
     "check_int",
@@ -249,6 +252,8 @@ def number_in(low: float, high: float, *, open_low: bool = False, open_high: boo
 #: The unit every timestamp is stored in (UTC, microseconds).
 TIME_UNIT = "datetime64[us]"
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+#: ``YYYY-MM-DDThh:mm...Z``: the extended form NumPy parses exactly like ``datetime.fromisoformat``.
+_UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z\Z")
 _MICROSECOND = _dt.timedelta(microseconds=1)
 
 
@@ -352,6 +357,29 @@ def _aware_to_utc(moment: _dt.datetime, where: str, shown: object) -> np.datetim
     return np.datetime64((moment - _EPOCH) // _MICROSECOND, "us")
 
 
+def parse_timestamps(texts: Sequence[str], place: Callable[[int], str]) -> NDArray[np.datetime64]:
+    """ISO 8601 texts as UTC ``datetime64[us]``: one vectorised pass for the ``...Z`` ones, the rest one by one.
+
+    ``place(i)`` says where text ``i`` is (``"in row 3 of timestamps"``), for
+    the message of an error.
+    """
+    stamps = np.empty(len(texts), dtype=TIME_UNIT)
+    fast = [i for i, text in enumerate(texts) if _UTC_TEXT.match(text)]
+    slow: Iterable[int] = range(len(texts))
+    if fast:
+        try:  # the common case: dates and times in UTC ('Z'), parsed by NumPy in one pass
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                stamps[fast] = np.array([texts[i][:-1] for i in fast], dtype=TIME_UNIT)
+            chosen = set(fast)
+            slow = [i for i in range(len(texts)) if i not in chosen] if len(fast) < len(texts) else []
+        except (ValueError, Warning):
+            pass  # something unusual: parse one by one so that the error names the place
+    for i in slow:
+        stamps[i] = parse_timestamp(texts[i], place(i))
+    return stamps
+
+
 def check_timestamps(values: Any, name: str = "timestamps") -> NDArray[np.datetime64]:
     """Return timestamps as UTC ``datetime64[us]``.
 
@@ -384,17 +412,15 @@ def check_timestamps(values: Any, name: str = "timestamps") -> NDArray[np.dateti
         if isinstance(values, np.ndarray) and values.ndim != 1:
             raise EvidenceError(f"{name} must be 1-D; got shape {values.shape}", value=values.shape)
         stamps = np.empty(len(items), dtype=TIME_UNIT)
-        if items and all(type(item) is str and item.endswith("Z") for item in items):
-            try:  # the common case, one vectorised parse: every stamp in UTC ('Z')
-                stamps[:] = np.array([item[:-1] for item in items], dtype=TIME_UNIT)
-                items = []
-            except ValueError:
-                pass  # something unusual: parse one by one to name the row
+        texts = [row for row, item in enumerate(items) if isinstance(item, str)]
+        if texts:
+            stamps[texts] = parse_timestamps([items[row] for row in texts],
+                                             lambda i: f"in row {texts[i]} of {name}")
         for row, item in enumerate(items):
-            where = f"in row {row} of {name}"
             if isinstance(item, str):
-                stamps[row] = parse_timestamp(item, where)
-            elif isinstance(item, _dt.datetime):
+                continue
+            where = f"in row {row} of {name}"
+            if isinstance(item, _dt.datetime):
                 stamps[row] = _aware_to_utc(item, where, item.isoformat())
             elif isinstance(item, np.datetime64):
                 stamps[row] = item.astype(TIME_UNIT)
@@ -436,6 +462,8 @@ def read_text(
             data = source.read()
         except UnicodeDecodeError as err:
             raise error(f"{name} is not UTF-8 text ({err.reason})", value=name) from None
+        except (OSError, ValueError) as err:  # a closed file, a file opened for writing
+            raise error(f"cannot read {name}: {err}", value=name) from None
         if isinstance(data, bytes):
             return _decode(data, name, error), name
         if not isinstance(data, str):
@@ -459,15 +487,18 @@ def read_text(
         raise error(f"{path!r} is a folder, not a {what} file", value=path) from None
     except OSError as err:
         raise error(f"cannot read {what} file {path!r}: {err.strerror}", value=path) from None
+    except ValueError as err:  # a NUL byte in the path
+        raise error(f"cannot read {what} file {path!r}: {err}", value=path) from None
     return _decode(data, repr(path), error), repr(path)
 
 
 def _decode(data: bytes, name: str, error: type[PersonaliseError]) -> str:
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is not text
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise error(f"{name} is not UTF-8 text: byte {data[err.start]:#04x} on line {line} ({err.reason})",
+        line = body[: err.start].count(b"\n") + 1
+        raise error(f"{name} is not UTF-8 text: byte {body[err.start]:#04x} on line {line} ({err.reason})",
                     value=line) from None
 
 
@@ -481,7 +512,7 @@ def parse_json(text: str | bytes, name: str, *, error: type[PersonaliseError] = 
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
-        raise error(f"{name} is not valid JSON: {err.msg} at line {err.lineno + line_offset}, column {err.colno}",
+        raise error(f"{name} is not valid JSON: {err.msg} (line {err.lineno + line_offset}, column {err.colno})",
                     value=err.lineno + line_offset) from None
     except RecursionError:
         raise error(f"{name} is nested too deeply to be a school data document", value=name) from None

@@ -34,6 +34,7 @@ __all__ = [
     "PersonaliseError",
     "PersonaliseWarning",
     "ShapeError",
+    "UnknownClassError",
     "UnknownLearnerError",
     "UnknownSkillError",
 ]
@@ -179,6 +180,27 @@ class UnknownLearnerError(PersonaliseError, LookupError):
     def __init__(self, message: str, *, value: object = None) -> None:
         super().__init__(message, value=value)
         self.learner = value
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownClassError(PersonaliseError, LookupError):
+    """A class id is not part of a roster (a :class:`~personalise.OneRosterBundle`, say).
+
+    The unknown id is stored as ``.class_id`` and as ``.value``.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> err = pl.UnknownClassError("unknown class '4X'", value="4X")
+    >>> err.class_id, isinstance(err, LookupError)
+    ('4X', True)
+    """
+
+    def __init__(self, message: str, *, value: object = None) -> None:
+        super().__init__(message, value=value)
+        self.class_id = value
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -37,7 +37,8 @@ PACKAGES = ("experience", "content", "teaching", "scaffolds", "simulation", "io"
 #: Where a public name lives, by topic: (package, names).
 HOMES = {
     "personalise.experience": "ChoiceMenu ChoiceRecord HartRung ParticipationStage Pathway choice_menu pathway_to",
-    "personalise.content": "BKTModel BKTParams Recommendations crossvalidate elo_update fit_bkt inner_fringe readiness "
+    "personalise.content": "BKTModel BKTParams Recommendations crossvalidate elo_update estimate_mastery fit_bkt "
+    "inner_fringe readiness "
     "recommend_next select_items success_probability target_difficulty update_mastery",
     "personalise.teaching": "Decision Diagnosis Group GroupingFinding HingeQuestion Verification audit_grouping decide "
     "diagnose flexible_groups guess_corrected verify",
@@ -46,7 +47,8 @@ HOMES = {
     "personalise.simulation": "AdaptiveContent Assignment FadingScaffolds FixedGroups FlexibleGroups LearnerModel "
     "MasteryLearning PermanentScaffolds PolicyRun PolicySetting ResponsiveTeaching SimulationResult TieredTasks "
     "WholeClassPace policy_from_dict policy_from_name simulate",
-    "personalise.io": "RepairReport load_example_class load_example_curriculum read_edge_csv read_junyi_exercises",
+    "personalise.io": "CaseFramework OneRosterBundle read_oneroster RepairReport load_example_class load_example_curriculum read_case read_edge_csv "
+    "read_junyi_exercises read_marks read_xapi",
 }
 
 

@@ -22,6 +22,7 @@ BUILTIN_BASES = {
     "CyclicPrerequisiteError": (pl.GraphError, ValueError),
     "UnknownSkillError": (LookupError,),
     "UnknownLearnerError": (LookupError,),
+    "UnknownClassError": (LookupError,),
     "EvidenceError": (ValueError,),
 }
 

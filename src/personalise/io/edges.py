@@ -10,7 +10,6 @@ from personalise.exceptions import (
 from personalise.graph import CompiledGraph, compile_graph
 from personalise.io._files import PathOrFile, _open_text, _reader
 
-
 __all__ = ["read_edge_csv"]
 
 
