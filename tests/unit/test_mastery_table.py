@@ -225,3 +225,18 @@ def test_audit_scaffolds_and_scaffold_state_take_tables() -> None:
     assert by_table == by_array and {f.learner for f in by_table} <= set(LEARNERS)
     reordered = pl.audit_scaffolds(struggling, graph=GRAPH, mastery=table, learner_ids=["cy", "bo", "ann"])
     assert {f.learner for f in reordered} <= set(LEARNERS)
+
+
+def test_records_name_skills_by_a_mapping_or_a_function() -> None:
+    recs = pl.recommend_next(GRAPH, _table(), k=2, goals={"cy": "fractions"})
+    names = {"count": "Count to 20", "add": "Add within 20"}
+    by_map = recs.to_records(names=names)
+    assert [r["skill_name"] for r in by_map if r["learner_id"] == "ann"] == ["Add within 20", "'compare'"]
+    assert "mastered (Count to 20)" in by_map[0]["reason"]
+    cy = [r for r in recs.to_records(names=str.upper) if r["learner_id"] == "cy"]
+    assert cy and "goal FRACTIONS" in cy[0]["reason"]
+    frame = recs.to_frame(names=names)
+    assert list(frame.columns)[:4] == ["learner_id", "rank", "skill_id", "skill_name"]
+    assert "skill_name" not in recs.to_records()[0]
+    with pytest.raises(pl.InvalidParameterError, match="names must be a mapping or a function"):
+        recs.to_records(names=3)  # type: ignore[arg-type]

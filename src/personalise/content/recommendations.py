@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from personalise._validation import check_learner_ids
 from personalise.content.ranking import TERMS
-from personalise.exceptions import ShapeError
+from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
 
 TERM_CODES = {name: code for code, name in enumerate(TERMS)}
@@ -38,6 +38,20 @@ def _frozen(dtype: Any, **options: Any) -> Any:
 
 def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
     return tuple(tuple(goal) for goal in value)
+
+
+Names = Mapping[Hashable, str] | Callable[[Hashable], str]
+
+
+def _namer(names: Names | None) -> Callable[[Hashable], str] | None:
+    """A function giving each skill id its display name (its repr where a mapping has none)."""
+    if names is None:
+        return None
+    if isinstance(names, Mapping):
+        return lambda skill: str(names[skill]) if skill in names else repr(skill)
+    if not callable(names):
+        raise InvalidParameterError(f"names must be a mapping or a function of skill ids; got {names!r}", value=names)
+    return lambda skill: str(names(skill))
 
 
 def _optional_ids(value: Iterable[Hashable] | None) -> tuple[Hashable, ...] | None:
@@ -160,7 +174,7 @@ class Recommendations:
         ids = self.graph.skill_ids
         return tuple(tuple(ids[j] for j in row if j >= 0) for row in self.indices.tolist())
 
-    def _reason(self, learner: int, rank: int) -> str:
+    def _reason(self, learner: int, rank: int, name: Callable[[Hashable], str] = repr) -> str:
         graph = self.graph
         j = int(self.indices[learner, rank])
         term = int(self.terms[learner, rank])
@@ -171,7 +185,7 @@ class Recommendations:
         if prereqs.size == 0:
             base = "ready: no prerequisites"
         else:
-            names = ", ".join(repr(graph.skill_ids[i]) for i in prereqs[:3])
+            names = ", ".join(name(graph.skill_ids[i]) for i in prereqs[:3])
             more = ", ..." if prereqs.size > 3 else ""
             every = "all " if prereqs.size > 1 else ""
             base = f"ready: {every}{_plural(int(prereqs.size), 'prerequisite')} mastered ({names}{more})"
@@ -186,7 +200,7 @@ class Recommendations:
             parts.append(f"unlocks {_plural(int(graph.n_descendants[j]), 'later skill')}")
             return "; ".join(parts)
         goal_ids = self.goal_sets[goal]
-        target = repr(goal_ids[0]) if len(goal_ids) == 1 else "one of " + ", ".join(map(repr, goal_ids))
+        target = name(goal_ids[0]) if len(goal_ids) == 1 else "one of " + ", ".join(map(name, goal_ids))
         steps = int(self.steps_to_goal[learner, rank])
         parts.append(f"it is the goal {target}" if steps == 0 else f"leads to goal {target} in {_plural(steps, 'step')}")
         return "; ".join(parts)
@@ -223,7 +237,9 @@ class Recommendations:
             for i in range(self.n_learners)
         )
 
-    def to_records(self, learner_ids: Iterable[Hashable] | None = None) -> list[dict[str, Any]]:
+    def to_records(
+        self, learner_ids: Iterable[Hashable] | None = None, *, names: Names | None = None
+    ) -> list[dict[str, Any]]:
         """One dict per recommendation: learner id, rank (1 = best), skill id, score, reason.
 
         Parameters
@@ -231,6 +247,11 @@ class Recommendations:
         learner_ids : sequence of hashable, optional
             One unique id per learner (row). By default the ids the
             recommendations carry (from a MasteryTable), else row numbers.
+        names : mapping or callable, optional
+            A readable name for each skill id (a mapping, or a function such
+            as :meth:`CaseFramework.label <personalise.CaseFramework.label>`):
+            records gain a ``skill_name`` and reasons name skills by it
+            instead of by id. A skill the mapping lacks keeps its id.
 
         Raises
         ------
@@ -247,8 +268,13 @@ class Recommendations:
         [{'learner_id': 'ann', 'rank': 1, 'skill_id': 'b', 'skill_index': 1, 'term': 'unlocks',
           'score': 0.0, 'steps_to_goal': None, 'predicted_success': None, 'recall': None,
           'reason': "ready: 1 prerequisite mastered ('a'); unlocks 0 later skills"}]
+        >>> names = {"a": "Count to 10", "b": "Add within 10"}
+        >>> record = pl.recommend_next(g, np.array([[1.0, 0.0]])).to_records(names=names)[0]
+        >>> record["skill_name"], record["reason"]
+        ('Add within 10', 'ready: 1 prerequisite mastered (Count to 10); unlocks 0 later skills')
         """
         ids = check_learner_ids(self.learner_ids if learner_ids is None else learner_ids, self.n_learners)
+        name = _namer(names)
         records: list[dict[str, Any]] = []
         skill_ids = self.graph.skill_ids
         for i, learner in enumerate(ids):
@@ -270,12 +296,14 @@ class Recommendations:
                         "steps_to_goal": steps if steps >= 0 else None,
                         "predicted_success": None if success != success else success,
                         "recall": None if recall != recall else recall,
-                        "reason": self._reason(i, rank),
+                        "reason": self._reason(i, rank, name or repr),
                     }
                 )
+                if name is not None:
+                    records[-1]["skill_name"] = name(skill_ids[j])
         return records
 
-    def to_frame(self, learner_ids: Iterable[Hashable] | None = None) -> Any:
+    def to_frame(self, learner_ids: Iterable[Hashable] | None = None, *, names: Names | None = None) -> Any:
         """The records of :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
 
         Examples
@@ -293,7 +321,7 @@ class Recommendations:
         except ImportError:  # pragma: no cover - exercised only without pandas
             raise ImportError("Recommendations.to_frame needs pandas: pip install 'personalise[pandas]'") from None
         columns = [
-            "learner_id", "rank", "skill_id", "skill_index", "term", "score",
-            "steps_to_goal", "predicted_success", "recall", "reason",
+            "learner_id", "rank", "skill_id", *(["skill_name"] if names is not None else []), "skill_index", "term",
+            "score", "steps_to_goal", "predicted_success", "recall", "reason",
         ]
-        return pd.DataFrame.from_records(self.to_records(learner_ids), columns=columns)
+        return pd.DataFrame.from_records(self.to_records(learner_ids, names=names), columns=columns)
