@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from _timing import best_with_result
+
+from personalise.io._oneroster_csv import COLUMNS
 from personalise.io.case import read_case
 from personalise.io.marks import read_marks
 from personalise.io.oneroster import read_oneroster
@@ -84,22 +85,10 @@ def write_statements(path: Path, n: int, rng: np.random.Generator) -> int:
 
 
 # -------------------------------------------------------------- OneRoster
-HEADERS = {
-    "orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId",
-    "users.csv": "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,middleName,"
-                 "identifier,email,sms,phone,agentSourcedIds,grades,password,userMasterIdentifier,"
-                 "preferredGivenName,preferredMiddleName,preferredFamilyName,primaryOrgSourcedId,pronouns",
-    "classes.csv": "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,"
-                   "schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods",
-    "enrollments.csv": "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,"
-                       "beginDate,endDate",
-    "lineItems.csv": "sourcedId,status,dateLastModified,title,description,assignDate,dueDate,classSourcedId,"
-                     "categorySourcedId,academicSessionSourcedId,resultValueMin,resultValueMax,schoolSourcedId",
-    "lineItemLearningObjectiveIds.csv": "sourcedId,status,dateLastModified,lineItemSourcedId,source,"
-                                        "learningObjectiveId",
-    "results.csv": "sourcedId,status,dateLastModified,lineItemSourcedId,studentSourcedId,scoreStatus,score,"
-                   "scoreDate,comment,textScore,classSourcedId,inProgress,incomplete,late,missing",
-}
+#: The OneRoster 1.2 headers of the files written, as the reader knows them.
+HEADERS = {name: ",".join(COLUMNS[name]) for name in (
+    "orgs.csv", "users.csv", "classes.csv", "enrollments.csv", "lineItems.csv", "results.csv",
+    "lineItemLearningObjectiveIds.csv")}
 
 
 def write_bundle(folder: Path, n_results: int, rng: np.random.Generator) -> tuple[int, int]:

@@ -315,19 +315,9 @@ class BKTModel:
     ) -> dict[str, float]:
         """Score next-answer predictions: AUC, RMSE, accuracy (at 0.5) and log loss.
 
-        Parameters
-        ----------
-        data : DataFrame, mapping of column name to array, or Evidence
-            Answers with columns ``user_id``, ``skill_name``, ``correct`` and
-            optionally ``order_id`` (see :func:`fit_bkt`); or an
-            :class:`~personalise.Evidence`, ordered by time (ties by evidence
-            id), where a score counts as correct when it is ``>= pass_mark``.
-        columns : mapping, optional
-            Our column names to the data's, e.g. ``{"user_id": "student"}``.
-        metrics : sequence of str
-            Some of ``"auc"``, ``"rmse"``, ``"accuracy"``, ``"log_loss"``.
-        pass_mark : float, default 0.5
-            For Evidence: the score at or above which an answer is right.
+        ``data``, ``columns`` and ``pass_mark`` are as for :meth:`predict`;
+        ``metrics`` holds some of ``"auc"``, ``"rmse"``, ``"accuracy"`` and
+        ``"log_loss"``.
 
         Examples
         --------

@@ -366,16 +366,10 @@ class Table:
     def __init__(self, name: str, mode: str, text: str) -> None:
         self.name = name
         self.mode = mode
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            rows = list(reader)
-        except csv.Error:
-            raise _csv_error(name, text) from None
-        if not rows:
-            raise EvidenceError(f"{name} is empty; it must start with its header line", value=name)
+        rows, physical = _rows(name, text)
         header = rows[0]
         _check_header(name, header, COLUMNS[name])
-        starts = None if reader.line_num == len(rows) else _record_lines(text)
+        starts = None if physical == len(rows) else _record_lines(text)
         del rows[0]
         if not all(rows):  # blank lines hold no data: drop them, keep the lines of the others
             keep = [i for i, row in enumerate(rows) if row]
