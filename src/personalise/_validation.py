@@ -373,8 +373,8 @@ def parse_timestamps(texts: Sequence[str], place: Callable[[int], str]) -> NDArr
                 stamps[fast] = np.array([texts[i][:-1] for i in fast], dtype=TIME_UNIT)
             chosen = set(fast)
             slow = [i for i in range(len(texts)) if i not in chosen] if len(fast) < len(texts) else []
-        except (ValueError, Warning):
-            pass  # something unusual: parse one by one so that the error names the place
+        except (ValueError, Warning):  # something unusual: parse one by one so that the error names the place
+            slow = range(len(texts))
     for i in slow:
         stamps[i] = parse_timestamp(texts[i], place(i))
     return stamps

@@ -1,8 +1,8 @@
 """The rules for the arguments and the cells of a marks export (see :func:`personalise.io.marks.read_marks`).
 
 Each cell rule takes one distinct cell of a column and returns its value and
-``None``, or a placeholder and the problem in words; the reader adds the file,
-the line and the column.
+``None``, or a stand-in value and the problem in words; the reader adds the
+file, the line and the column.
 """
 
 from __future__ import annotations
