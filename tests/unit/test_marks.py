@@ -402,12 +402,28 @@ def test_bad_columns_are_invalid_parameters(columns: Any, words: str) -> None:
 
 def test_headers_are_matched_exactly_and_a_near_miss_is_pointed_out() -> None:
     with pytest.raises(EvidenceError) as info:
-        read("Learner_ID,skill_id,mark,out_of,date\nann,add,1,2,2026-09-14\n")
-    one_line_error(info.value, "no column 'learner_id'", "did you mean 'Learner_ID'?", "matched exactly",
-                   "pass columns=")
+        read("Learner_ID,skill_id,mark,out_of,date\nann,add,1,2,2026-09-14\n", columns={"learner_id": "learner_id"})
+    one_line_error(info.value, "no column 'learner_id'", "did you mean 'Learner_ID'?", "matched exactly")
     with pytest.raises(EvidenceError) as info:
         read_marks(YEAR4, columns={**EXPORT, "mark": "mark", "date": "When"})
     one_line_error(info.value, "no column 'mark'", "did you mean 'Mark'?", "no column 'When' (for 'date')")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Learner_ID,skill_id,mark,out_of,date", "Pupil,Objective,Mark,Out of,Date", "UPN,Skill,Marks,Max,Date",
+     "student,objective_id,MARK,Total,date assessed", "learner,skill,mark,maximum,DATE"],
+)
+def test_columns_not_mapped_are_found_by_their_usual_headers(header: str) -> None:
+    ev = read(f"{header}\nann,add,3,4,2026-09-14\nbo,add,1,4,2026-09-14\n")
+    assert ev.learner_ids.tolist() == ["ann", "bo"] and ev.scores.tolist() == [0.75, 0.25]
+
+
+def test_two_usual_headers_for_one_column_are_an_error() -> None:
+    with pytest.raises(EvidenceError, match=r"the headers 'MARK', 'Mark' could each be the mark column .*columns 3, 4"):
+        read("learner,skill,Mark,MARK,out of,date\nann,add,3,3,4,2026-09-14\n")
+    ev = read("learner,skill,mark,score,max,date\nann,add,3,0.2,4,2026-09-14\n")  # 'mark' is the mark, 'score' ignored
+    assert ev.scores.tolist() == [0.75]
 
 
 @pytest.mark.parametrize("separator", [";", "\t"])

@@ -22,6 +22,21 @@ from personalise.exceptions import EvidenceError, InvalidParameterError
 
 #: Our names for the columns of a marks export: the keys ``columns=`` may map.
 MARK_COLUMNS = ("learner_id", "skill_id", "mark", "out_of", "date", "evidence_id")
+#: The headers a column not named in ``columns=`` is recognised by (compared
+#: case-insensitively, spaces and underscores alike), in order of preference.
+HEADER_ALIASES = {
+    "learner_id": ("learner_id", "learner", "pupil_id", "pupil", "student_id", "student", "upn"),
+    "skill_id": ("skill_id", "skill", "objective_id", "objective"),
+    "mark": ("mark", "marks"),
+    "out_of": ("out_of", "max_mark", "max_marks", "maximum", "max", "total"),
+    "date": ("date", "assessed", "date_assessed"),
+    "evidence_id": ("evidence_id", "mark_id"),
+}
+
+
+def header_key(header: str) -> str:
+    """A header as the aliases compare it: case-folded, with spaces and hyphens as underscores."""
+    return "_".join(header.casefold().replace("-", " ").replace("_", " ").split())
 REQUIRED = ("learner_id", "skill_id", "mark", "date")
 
 #: The marks that mean "no mark was given" (matched case-insensitively after

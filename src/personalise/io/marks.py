@@ -30,12 +30,14 @@ from personalise.exceptions import (
 )
 from personalise.io._marks_rules import (
     ABSENCE_CODES,
+    HEADER_ALIASES,
     MARK_COLUMNS,
     REQUIRED,
     Dates,
     Options,
     Problem,
     clip,
+    header_key,
     identifier,
     is_blank,
     parse_maximum,
@@ -43,7 +45,7 @@ from personalise.io._marks_rules import (
     shown,
 )
 
-__all__ = ["ABSENCE_CODES", "MARK_COLUMNS", "read_marks"]
+__all__ = ["ABSENCE_CODES", "HEADER_ALIASES", "MARK_COLUMNS", "read_marks"]
 
 
 def read_marks(
@@ -69,7 +71,10 @@ def read_marks(
         ``skill_id``, ``mark``, ``out_of``, ``date``, ``evidence_id``) to the
         export's headers, e.g. ``{"learner_id": "UPN", "skill_id":
         "Objective", "mark": "Mark", "out_of": "Max", "date": "Date"}``.
-        Names not mapped are looked for under our name. ``None`` for
+        A name not mapped is looked for under our name, then under its
+        usual headers (:data:`HEADER_ALIASES`: ``Learner``, ``Pupil``,
+        ``UPN``; ``Skill``, ``Objective``; ``Mark``; ``Out of``, ``Max``,
+        ``Total``; ``Date``), compared case-insensitively. ``None`` for
         ``out_of`` or ``evidence_id`` says to ignore such a column.
     max_marks : number or mapping of skill id to number, optional
         The maximum mark when the export has no out-of column: one number for
@@ -114,9 +119,11 @@ def read_marks(
 
     Notes
     -----
-    *Rows.* The header is the first non-blank line. Headers are matched
-    exactly (case-sensitively) after stripping surrounding spaces and a
-    byte-order mark; other columns are ignored, and an ``evidence_id``
+    *Rows.* The header is the first non-blank line. Headers named in
+    ``columns`` are matched exactly (case-sensitively) after stripping
+    surrounding spaces and a byte-order mark; a column not named there is
+    found by our name or its usual headers (the first alias that is present
+    wins, two headers for one alias are an error); other columns are ignored, and an ``evidence_id``
     column is used when present. Lines that are empty or hold only spaces
     and commas are not rows (spreadsheets write them after the data); every
     other row must have as many fields as the header. Fields are parsed by
@@ -506,9 +513,18 @@ def _locate(table: _Table, options: Options) -> dict[str, int]:
         if header is None:
             continue
         positions = [j for j, name in enumerate(found) if name == header]
+        if not positions and key not in options.given:  # not mapped: look for one of its usual headers
+            keys = [header_key(name) for name in found]
+            for alias in HEADER_ALIASES[key]:
+                positions = [j for j, name in enumerate(keys) if name == alias]
+                if positions:
+                    break
         if len(positions) > 1:
-            raise EvidenceError(f"{table.header_where}: the header {header!r} appears {len(positions)} times "
-                                f"(columns {', '.join(str(j + 1) for j in positions)})", value=header)
+            names = sorted({found[j] for j in positions})
+            what = f"the header {names[0]!r} appears {len(positions)} times" if len(names) == 1 else (
+                f"the headers {', '.join(map(repr, names))} could each be the {key} column (pass columns= to choose)")
+            raise EvidenceError(f"{table.header_where}: {what} (columns {', '.join(str(j + 1) for j in positions)})",
+                                value=header)
         if positions:
             index[key] = positions[0]
         elif key in REQUIRED or key in options.given or (key == "out_of" and options.max_marks is None):
