@@ -42,6 +42,7 @@ from personalise.exceptions import (
     PersonaliseError,
     PersonaliseWarning,
     ShapeError,
+    StoreError,
     UnknownClassError,
     UnknownLearnerError,
     UnknownSkillError,
@@ -112,6 +113,7 @@ from personalise.simulation import (
     policy_from_name,
     simulate,
 )
+from personalise.store import AddReport, EvidenceStore, import_store, open_store
 from personalise.teaching import (
     Decision,
     Diagnosis,
@@ -131,6 +133,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AdaptiveContent",
+    "AddReport",
     "Assignment",
     "BKTModel",
     "BKTParams",
@@ -145,6 +148,7 @@ __all__ = [
     "Evidence",
     "EvidenceEntry",
     "EvidenceError",
+    "EvidenceStore",
     "FadingScaffolds",
     "Finding",
     "FixedGroups",
@@ -180,6 +184,7 @@ __all__ = [
     "ScaffoldState",
     "ShapeError",
     "SimulationResult",
+    "StoreError",
     "TieredTasks",
     "UnknownClassError",
     "UnknownLearnerError",
@@ -204,12 +209,14 @@ __all__ = [
     "fit_bkt",
     "flexible_groups",
     "guess_corrected",
+    "import_store",
     "inner_fringe",
     "linear_fading",
     "load_example_class",
     "load_example_curriculum",
     "mastery_fading",
     "months_of_progress",
+    "open_store",
     "pathway_to",
     "plan_lesson",
     "plot_support",

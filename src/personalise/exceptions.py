@@ -34,6 +34,7 @@ __all__ = [
     "PersonaliseError",
     "PersonaliseWarning",
     "ShapeError",
+    "StoreError",
     "UnknownClassError",
     "UnknownLearnerError",
     "UnknownSkillError",
@@ -219,6 +220,31 @@ class EvidenceError(PersonaliseError, ValueError):
     >>> isinstance(err, ValueError)
     True
     """
+
+
+class StoreError(PersonaliseError, OSError):
+    """The evidence store cannot do what was asked: a read-only or full disk, a newer schema, a closed store.
+
+    Nothing was written when it is raised during a write: every write is one
+    transaction. The store's path (or URL) is stored as ``.value``.
+
+    Examples
+    --------
+    >>> import personalise as pl
+    >>> store = pl.open_store()
+    >>> store.close()
+    >>> try:
+    ...     len(store)
+    ... except pl.StoreError as err:
+    ...     print(err)
+    evidence store :memory: is closed
+    """
+
+    def __init__(self, message: str, *, value: object = None) -> None:
+        super().__init__(message, value=value)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class PersonaliseWarning(UserWarning):

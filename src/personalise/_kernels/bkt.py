@@ -184,17 +184,51 @@ def update_events(
         order = np.argsort(key, kind="stable")
         key_sorted = key[order]
     start = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
-    first = np.maximum.accumulate(np.where(start, np.arange(key.size), 0))
-    rank = np.arange(key.size) - first
     # Work in float64 on the touched cells only; write each cell back once (one rounding).
     cells = key_sorted[start]
     cell_of = np.cumsum(start) - 1  # per sorted event: its cell's position in `cells`
     row_of_cell, skill_of_cell = np.divmod(cells, n_skills)
     values = mastery[row_of_cell, skill_of_cell].astype(np.float64)
+    _rounds(values, cell_of, start, order, skill_of_cell, correct, params)
+    mastery[row_of_cell, skill_of_cell] = values
+
+
+def fold_events(
+    values: Float,
+    cell_of_event: NDArray[np.intp],
+    skill_of_cell: NDArray[np.intp],
+    correct: NDArray[np.bool_],
+    params: dict[str, Float],
+) -> None:
+    """Apply events, in the order given, to a 1-D array of cells in place (the evidence store's form).
+
+    Event ``e`` updates ``values[cell_of_event[e]]`` with the parameters of
+    skill ``skill_of_cell[cell]``; the arithmetic is that of
+    :func:`update_events`, so the two give identical bits.
+    """
+    if cell_of_event.size == 0:
+        return
+    order = np.argsort(cell_of_event, kind="stable")
+    sorted_cells = cell_of_event[order]
+    start = np.r_[True, sorted_cells[1:] != sorted_cells[:-1]]
+    _rounds(values, sorted_cells, start, order, skill_of_cell, correct, params)
+
+
+def _rounds(
+    values: Float,
+    cell_of: NDArray[Any],
+    start: NDArray[np.bool_],
+    order: NDArray[Any],
+    skill_of_cell: NDArray[Any],
+    correct: NDArray[np.bool_],
+    params: dict[str, Float],
+) -> None:
+    """Round ``r`` applies the ``r``-th event of every cell at once (events sorted by cell, then in order)."""
+    first = np.maximum.accumulate(np.where(start, np.arange(start.size), 0))
+    rank = np.arange(start.size) - first
     for r in range(int(rank.max()) + 1):
         at = rank == r
         cell = cell_of[at]
         skill = skill_of_cell[cell]
         after = posterior(values[cell], correct[order[at]], params["guess"][skill], params["slip"][skill])
         values[cell] = transition(after, params["learn"][skill], params["forget"][skill])
-    mastery[row_of_cell, skill_of_cell] = values
