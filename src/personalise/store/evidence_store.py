@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
-from personalise._validation import check_threshold
+from personalise._validation import check_threshold, format_timestamp
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations
 from personalise.content.tracing import estimate_mastery
@@ -866,6 +866,6 @@ def _difference(old: tuple[str, str, float, int], new: tuple[str, str, float, in
         if a != b:
             return f"the ledger has {name} {a!r}, not {b!r}"
     if old[3] != new[3]:
-        shown = [str(np.datetime64(value, "us")) + "Z" for value in (old[3], new[3])]
+        shown = [format_timestamp(np.datetime64(value, "us")) for value in (old[3], new[3])]
         return f"the ledger has time {shown[0]}, not {shown[1]}"
     return ""
