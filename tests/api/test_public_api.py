@@ -23,6 +23,7 @@ BUILTIN_BASES = {
     "UnknownSkillError": (LookupError,),
     "UnknownLearnerError": (LookupError,),
     "UnknownClassError": (LookupError,),
+    "StoreError": (OSError,),
     "EvidenceError": (ValueError,),
 }
 

@@ -298,3 +298,10 @@ def test_newer_schema_is_refused_and_older_is_migrated(tmp_path: Path, monkeypat
 def test_a_folder_that_does_not_exist_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(pl.StoreError, match="does not exist"):
         pl.open_store(tmp_path / "no" / "such" / "school.db")
+
+
+def test_evidence_of_a_long_class_list(store: pl.EvidenceStore) -> None:
+    """More learner ids than one SQL statement may hold (SQLite allows 32,766 parameters)."""
+    learners = [f"p{i:05d}" for i in range(40_000)]
+    store.add(ev(learners[:3], ["add"] * 3, [1.0] * 3, [T[0]] * 3, ["a", "b", "c"]))
+    assert store.evidence(learner_ids=learners, skills=["add"], since=T[0]).evidence_ids.tolist() == ["a", "b", "c"]

@@ -1,4 +1,4 @@
-"""The ``personalise`` command line: ``demo`` and ``simulate``, and their text helpers.
+"""The ``personalise`` command line: ``demo``, ``simulate`` and ``store``, and their text helpers.
 
 :func:`main` is the entry point (``python -m personalise`` and the
 ``personalise`` script); :mod:`personalise.cli.main` documents the commands.

@@ -20,6 +20,13 @@ Commands
     learners the size of the bundled class; JSON and CSV hold only the
     recommendations.
 
+    ``--term`` instead replays six bundled weeks of the class's evidence
+    (``personalise/data/school/term/``: a start-of-term check, weekly marks,
+    practice-app xAPI statements, a late mark, a voided statement and a pupil
+    who leaves) through an in-memory :class:`personalise.EvidenceStore`, with
+    a scaffold on each learner's next step, and prints how next steps and
+    support changed from week 1 to week 6 (:mod:`personalise.cli.term`).
+
 ``personalise simulate``
     Compare teaching policies on the same simulated learners (one seed) with
     :func:`personalise.simulate`, and print one row per policy: final mean,
@@ -46,11 +53,36 @@ Commands
 
         python -m personalise simulate --policy all --learners 300 --steps 40 --seed 1
 
+``personalise store``
+    Keep a class's evidence in an evidence store (:func:`personalise.open_store`:
+    a SQLite file, created by ``add`` when missing, or a ``postgresql://``
+    URL); see :mod:`personalise.cli.store`::
+
+        python -m personalise store add STORE FILE --format xapi|oneroster|marks [--skill-of MAP.json]
+        python -m personalise store next STORE --class CLASS [--graph FILE] [--k N] [--params FILE]
+                                               [--half-life DAYS] [--now TIME]
+        python -m personalise store forget STORE LEARNER
+        python -m personalise store export STORE OUT.jsonl
+
+    ``add`` reads the file with :func:`personalise.read_xapi` (voiding
+    statements void the statements they name), :func:`personalise.read_oneroster`
+    (and sets the store's rosters from the bundle) or
+    :func:`personalise.read_marks`, adds it in one transaction and prints the
+    counts and one line per void, skipped row, conflict and rejection;
+    ``MAP.json`` maps xAPI activity ids, OneRoster line item ids or the marks'
+    skill column to skill ids. ``next`` prints each learner of the class's
+    roster with their next steps and the reason for each: ``--graph`` is an
+    edge CSV, a CompiledGraph JSON, a CASE package JSON or ``example`` (the
+    default), ``--params`` a BKTParams JSON (default: typical parameters for
+    every skill), ``--half-life`` turns on review of skills practised long
+    ago (days counted to ``--now``). ``forget`` erases a learner, ``export``
+    writes the store as JSON Lines for :func:`personalise.import_store`.
+
 ``personalise --version`` prints the version; ``personalise`` alone prints
-this help and exits with status 2. Bad input (an unknown learner, skill or
-policy, a threshold outside (0, 1], a negative size, a missing or malformed
-graph file) gives a one-line message naming it on standard error and exit
-status 2, never a traceback.
+this help and exits with status 2. Bad input (an unknown learner, skill,
+class or policy, a threshold outside (0, 1], a negative size, a missing or
+malformed graph, export or store file) gives a one-line message naming it
+on standard error and exit status 2, never a traceback.
 
 The entry point is :func:`main`, which returns the exit status instead of
 exiting, and writes to the streams it is given (``sys.stdout`` and
@@ -67,6 +99,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from personalise import __version__
+from personalise.cli import store as store_cli
 from personalise.cli.compare import (
     DEFAULT_POLICIES,
     EXAMPLE_GRAPH,
@@ -79,6 +112,7 @@ from personalise.cli.compare import (
     steps_csv,
 )
 from personalise.cli.demo import build_demo, render, render_lesson
+from personalise.cli.term import render_term
 from personalise.cli.text import FORMATS
 from personalise.exceptions import InvalidParameterError, PersonaliseError
 from personalise.simulation import POLICIES
@@ -160,6 +194,14 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
         action="store_true",
         help="print a lesson plan across the three levels instead (hinge question, groups, next steps, choices)",
     )
+    demo.add_argument(
+        "--term",
+        action="store_true",
+        help=(
+            "replay six bundled weeks of the class's evidence through an evidence store and print how next "
+            "steps and support changed from week 1 to week 6"
+        ),
+    )
     demo.set_defaults(handler=_run_demo)
 
     sim = commands.add_parser(
@@ -201,10 +243,31 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
         help="also write every policy's per-step summaries to this CSV file",
     )
     sim.set_defaults(handler=_run_simulate)
+
+    store = commands.add_parser(
+        "store",
+        help="keep a class's evidence in an evidence store (add, next, forget, export)",
+        description=(
+            "Keep a class's evidence over a term in an evidence store (a SQLite file or a postgresql:// URL): "
+            "add school exports, print each learner's next steps, erase a learner, export the store."
+        ),
+        **streams,
+    )
+    store_cli.configure(store, parser_class=_Parser, streams=streams)
+    store.set_defaults(store_parser=store)
     return parser
 
 
 def _run_demo(args: argparse.Namespace, stdout: TextIO) -> None:
+    if args.term:
+        others = [name for name, given in (("--lesson", args.lesson), ("--format", args.format != "table"),
+                                           ("--goal", bool(args.goal)), ("--learner", bool(args.learner)),
+                                           ("--k", args.k != 3), ("--threshold", args.threshold != 0.95)) if given]
+        if others:
+            raise InvalidParameterError(f"--term prints its own report; {others[0]} does not apply to it",
+                                        value=others[0])
+        stdout.write(render_term())
+        return
     if args.lesson:
         stdout.write(render_lesson(k=args.k, threshold=args.threshold))
         return
@@ -268,13 +331,14 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 0
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help(err)
+        getattr(args, "store_parser", parser).print_help(err)
         return 2
     try:
         handler(args, out)
         out.flush()
     except PersonaliseError as error:
-        err.write(f"{PROG} {args.command}: error: {error}\n")
+        label = getattr(args, "label", args.command)
+        err.write(f"{PROG} {label}: error: {' '.join(str(error).split())}\n")
         return 2
     except BrokenPipeError:
         # The reader (``| head``) went away: silence the flush at interpreter exit.

@@ -49,12 +49,16 @@ class Codec:
         rows = self.db.execute("SELECT key, value FROM meta WHERE key LIKE 'kind:%'")
         self.kinds = {key.split(":", 1)[1]: value for key, value in rows}
 
-    def claim(self, column: str, array: NDArray[Any]) -> None:
-        """Check that ``array``'s ids are of the store's kind for ``column``; the first ids set it (in a write)."""
+    def claim(self, column: str, array: NDArray[Any], *, reload: bool = True) -> None:
+        """Check that ``array``'s ids are of the store's kind for ``column``; the first ids set it (in a write).
+
+        ``reload=False`` when the kinds were just read in the same write.
+        """
         if not array.size:
             return
         kind = "int" if array.dtype.kind in "iu" else "str"
-        self.reload()
+        if reload:
+            self.reload()
         known = self.kinds.get(column)
         if known is None:
             self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -67,8 +71,12 @@ class Codec:
                 f"{'integers' if kind == 'int' else 'strings'} (convert them before adding)", value=column
             )
 
-    def encode(self, values: Iterable[Hashable]) -> list[str]:
+    def encode(self, values: Iterable[Hashable] | NDArray[Any]) -> list[str]:
         """Ids as the text the tables hold."""
+        if isinstance(values, np.ndarray):
+            if values.dtype.kind == "U":
+                return list(values.tolist())
+            values = values.tolist()
         return [str(value) for value in values]
 
     def encode_one(self, column: str, value: Hashable) -> str:

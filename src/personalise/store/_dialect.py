@@ -53,21 +53,47 @@ class Dialect(Protocol):
         """Close the connection (idempotent)."""
         ...
 
+    def after_create(self) -> None:
+        """Engine-specific settings of the tables just created (inside the transaction that created them)."""
+        ...
+
     def after_erasure(self) -> None:
         """Make deleted rows unrecoverable from the database files (after ``forget_learner``)."""
         ...
 
 
-def _store_error(err: BaseException, where: str, doing: str) -> StoreError:
+def _not_writable(path: str) -> bool:
+    """Whether SQLite's files at ``path`` (the database, its journal, their folder) cannot be written.
+
+    ``os.access`` reports read-only mounts and immutable files even to root,
+    who ignores permissions; SQLite itself only says "disk I/O error" or
+    "unable to open database file" then.
+    """
+    if path == ":memory:" or "://" in path:
+        return False
+    files = [path, path + "-wal", path + "-shm"]
+    folder = os.path.dirname(os.path.abspath(path))
+    return any(os.path.exists(name) and not os.access(name, os.W_OK) for name in files) or not os.access(
+        folder, os.W_OK)
+
+
+def _reason(err: BaseException, where: str) -> str:
+    """What is wrong, in words, from one of SQLite's errors."""
     text = str(err)
-    if isinstance(err, sqlite3.OperationalError) and "readonly" in text:
+    if isinstance(err, sqlite3.OperationalError) and ("readonly" in text or (
+            ("disk I/O error" in text or "unable to open" in text) and _not_writable(where))):
         text = "the database file or its folder is read-only"
     elif isinstance(err, (sqlite3.OperationalError, OSError)) and ("full" in text or getattr(err, "errno", 0) ==
                                                                    errno.ENOSPC):
         text = "the disk is full"
     elif isinstance(err, sqlite3.DatabaseError) and "not a database" in text:
         text = "the file is not a SQLite database"
-    return StoreError(f"evidence store {where}: cannot {doing}: {text}; nothing was written", value=where)
+    return text
+
+
+def _store_error(err: BaseException, where: str, doing: str) -> StoreError:
+    return StoreError(f"evidence store {where}: cannot {doing}: {_reason(err, where)}; nothing was written",
+                      value=where)
 
 
 class SQLite:
@@ -147,11 +173,21 @@ class SQLite:
         with contextlib.suppress(sqlite3.Error):
             self.connection.close()
 
+    def after_create(self) -> None:
+        return None
+
     def after_erasure(self) -> None:
         if self.path == ":memory:":
             return
-        # secure_delete zeroed the freed cells of the main file; the WAL still holds the old pages: copy what
-        # is current into the main file and truncate the WAL to nothing.
+        # secure_delete zeroed the cells it freed, but not the old copies of cells that rebalancing a page left
+        # in its unallocated middle: VACUUM rebuilds every page from the surviving rows. The WAL then holds the
+        # old pages and the new: copy what is current into the main file and truncate the WAL to nothing.
+        try:
+            self.connection.execute("VACUUM")
+        except sqlite3.Error as err:
+            raise StoreError(f"evidence store {self.where}: the learner's rows are deleted, but the file could not be "
+                             f"rebuilt to erase their old copies ({_reason(err, self.where)}); "
+                             "run forget_learner again once that is fixed", value=self.where) from None
         rows = self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         if rows and rows[0][0]:
             raise StoreError(f"evidence store {self.where}: another connection is reading, so the journal could not "

@@ -5,10 +5,18 @@ The ledger (``evidence`` and the ``tombstones`` of voided ids) is the truth;
 ``folded`` and ``stale`` are derived caches of mastery that can always be
 rebuilt from the ledger: for each set of parameters, ``states`` holds each
 learner-skill's P(mastery) after its evidence up to a watermark (a time and
-an evidence id), ``folded`` the last ledger sequence number folded in, and
-``stale`` the learner-skills whose state a late row or a void removed. Ids are stored as text, with the kind of each id column (string or
-integer) kept in ``meta``; times are integer microseconds since the epoch,
-UTC. The SQL is written once for SQLite and PostgreSQL.
+an evidence id) and the time of its first row, ``folded`` the last ledger
+sequence number folded in, and ``stale`` the learner-skills whose state a
+late row or a void removed. Ids are stored as text, with the kind of each id
+column (string or integer) kept in ``meta``; times are integer microseconds
+since the epoch, UTC. The SQL is written once for SQLite and PostgreSQL.
+
+The ledger has few indexes on purpose, since every index is written by every
+add: the evidence id (its key), the sequence number (what a fold reads), the
+time (windows) and the learner (a learner's rows: replays of their
+learner-skills, erasure). A learner-skill's rows are found through the
+learner's (a hundred or so), which costs an add much less than an index on
+the pair would.
 """
 
 from __future__ import annotations
@@ -33,10 +41,9 @@ TABLES = (
         t BIGINT NOT NULL,
         source TEXT,
         seq BIGINT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS evidence_pair ON evidence (learner_id, skill_id)",
+    "CREATE INDEX IF NOT EXISTS evidence_learner ON evidence (learner_id)",
     "CREATE INDEX IF NOT EXISTS evidence_seq ON evidence (seq)",
     "CREATE INDEX IF NOT EXISTS evidence_time ON evidence (t)",
-    "CREATE INDEX IF NOT EXISTS evidence_learner_time ON evidence (learner_id, t)",
     """CREATE TABLE IF NOT EXISTS tombstones (
         evidence_id TEXT PRIMARY KEY,
         learner_id TEXT,
@@ -61,6 +68,7 @@ TABLES = (
         p DOUBLE PRECISION NOT NULL,
         valid_t BIGINT NOT NULL,
         valid_id TEXT NOT NULL,
+        first_t BIGINT NOT NULL,
         PRIMARY KEY (params_key, learner_id, skill_id))""",
     "CREATE INDEX IF NOT EXISTS states_pair ON states (learner_id, skill_id)",
     "CREATE TABLE IF NOT EXISTS folded (params_key TEXT PRIMARY KEY, seq BIGINT NOT NULL)",
@@ -88,6 +96,7 @@ def prepare(db: Dialect) -> None:
         if found is None:
             for statement in TABLES[1:]:
                 db.execute(statement)
+            db.after_create()
             db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("INSERT INTO meta (key, value) VALUES ('seq', '0')")
             return

@@ -66,7 +66,8 @@ def scaffolds(store: Any, learner_ids: Iterable[Hashable] | None, pass_mark: flo
     mark = check_threshold(pass_mark, "pass_mark")
     db, codec = store.db, store._codec
     codec.reload()
-    rows = db.execute("SELECT learner_id, position, opened_t, scaffold FROM scaffolds ORDER BY opened_t, position")
+    rows = sorted(db.execute("SELECT learner_id, position, opened_t, scaffold FROM scaffolds"),
+                  key=lambda row: (int(row[2]), int(row[1]), row[0]))  # the same order on every engine
     held: dict[Hashable, list[tuple[int, Scaffold]]] = {}
     for learner, _, opened, document in rows:
         held.setdefault(codec.decode_one("learner", learner), []).append((int(opened), Scaffold.from_json(document)))
@@ -141,14 +142,16 @@ def export(store: Any, path: str | os.PathLike[str]) -> int:
         evidence = store.evidence()
         for row in evidence.to_dict()["rows"]:
             lines.append({"record": "evidence", **row})
-        for key, learner, seq in db.execute("SELECT evidence_id, learner_id, seq FROM tombstones "
-                                            "ORDER BY seq, evidence_id"):
+        # text is sorted here, not by ORDER BY: PostgreSQL would use the database's collation, SQLite code points
+        for key, learner, seq in sorted(db.execute("SELECT evidence_id, learner_id, seq FROM tombstones"),
+                                        key=lambda row: (int(row[2]), row[0])):
             lines.append({"record": "tombstone", "evidence_id": codec.decode_one("evidence", key),
                           "learner_id": None if learner is None else codec.decode_one("learner", learner)})
         for class_id in store.classes():
             lines.append({"record": "roster", "class_id": class_id, "learners": list(store.class_learners(class_id))})
-        for learner, position, opened, document in db.execute(
-            "SELECT learner_id, position, opened_t, scaffold FROM scaffolds ORDER BY learner_id, position"
+        for learner, position, opened, document in sorted(
+            db.execute("SELECT learner_id, position, opened_t, scaffold FROM scaffolds"),
+            key=lambda row: (row[0], int(row[1])),
         ):
             lines.append({"record": "scaffold", "learner_id": codec.decode_one("learner", learner),
                           "opened": str(np.datetime64(int(opened), "us")) + "Z", "scaffold": json.loads(document)})

@@ -11,8 +11,6 @@ every learner-skill.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -22,7 +20,6 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._kernels import bkt as BK
 from personalise._validation import check_threshold, format_timestamp
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations
@@ -32,13 +29,12 @@ from personalise.exceptions import (
     InvalidParameterError,
     StoreError,
     UnknownClassError,
-    UnknownSkillError,
 )
 from personalise.graph import CompiledGraph
 from personalise.lesson import LessonPlan, plan_lesson
 from personalise.scaffolds.scaffold import Scaffold
 from personalise.scaffolds.state import ScaffoldState
-from personalise.store import _schema, _views
+from personalise.store import _mastery, _schema, _views
 from personalise.store._codec import Codec, chunks, micros
 from personalise.store._dialect import Dialect, connect
 
@@ -101,11 +97,6 @@ class AddReport:
                 "conflicts": [list(c) for c in self.conflicts], "rejected": [list(r) for r in self.rejected]}
 
 
-def _params_key(params: BKTParams, pass_mark: float) -> str:
-    text = json.dumps({"params": json.loads(params.to_json()), "pass_mark": pass_mark}, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _check_params(params: object) -> BKTParams:
     if not isinstance(params, BKTParams):
         raise InvalidParameterError(f"params must be BKTParams; got {type(params).__name__}", value=params)
@@ -138,10 +129,12 @@ class EvidenceStore:
         self._db: Dialect | None = db
         _schema.prepare(db)
         self._codec = Codec(db)
+        self._memo: _mastery.Memo | None = None  # the last table of every learner, while it mirrors the states
 
     # ---------------------------------------------------------- lifecycle
     @property
     def db(self) -> Dialect:
+        """The store's dialect (its connection); a :class:`~personalise.StoreError` once the store is closed."""
         if self._db is None:
             raise StoreError(f"evidence store {self.where} is closed", value=self.where)
         return self._db
@@ -206,94 +199,67 @@ class EvidenceStore:
         if not len(evidence):
             return AddReport()
         codec, db = self._codec, self.db
-        ids = codec.encode(evidence.evidence_ids.tolist())
-        learners = codec.encode(evidence.learner_ids.tolist())
-        skills = codec.encode(evidence.skill_ids.tolist())
+        n = len(evidence)
+        ids = codec.encode(evidence.evidence_ids)
+        learners = codec.encode(evidence.learner_ids)
+        skills = codec.encode(evidence.skill_ids)
         scores = evidence.scores.tolist()
-        times = evidence.timestamps.astype(np.int64).tolist()
-        sources = evidence.sources.tolist() if evidence.sources is not None else [None] * len(ids)
+        times = evidence.timestamps.astype(np.int64)
+        sources = evidence.sources.tolist() if evidence.sources is not None else [None] * n
         with db.write():
+            codec.reload()
             for column, array in (("learner", evidence.learner_ids), ("skill", evidence.skill_ids),
                                   ("evidence", evidence.evidence_ids)):
-                codec.claim(column, array)
-            existing: dict[str, tuple[str, str, float, int]] = {}
+                codec.claim(column, array, reload=False)
             voided: set[str] = set()
-            for part in chunks(ids):
-                marks = ",".join("?" * len(part))
-                for row in db.execute(f"SELECT evidence_id, learner_id, skill_id, score, t FROM evidence "
-                                      f"WHERE evidence_id IN ({marks})", part):
-                    existing[row[0]] = (row[1], row[2], float(row[3]), int(row[4]))
-                voided.update(r[0] for r in db.execute(
-                    f"SELECT evidence_id FROM tombstones WHERE evidence_id IN ({marks})", part))
+            if db.execute("SELECT 1 FROM tombstones LIMIT 1"):
+                for part in chunks(ids):
+                    voided.update(r[0] for r in db.execute(
+                        f"SELECT evidence_id FROM tombstones WHERE evidence_id IN ({','.join('?' * len(part))})", part))
+            # in the order of the ledger's key, so that each page of its index is written once
+            candidates = sorted((i for i, key in enumerate(ids) if key not in voided), key=ids.__getitem__)
+            seq = int(db.execute("SELECT value FROM meta WHERE key = 'seq'")[0][0])
+            # Insert first and look for ids the ledger had only if some row was not inserted: an add of new
+            # rows (nearly every add) then reads nothing back. Rows not inserted leave their numbers unused.
+            t = times.tolist()
+            db.executemany(
+                "INSERT INTO evidence (evidence_id, learner_id, skill_id, score, t, source, seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (evidence_id) DO NOTHING",
+                [(ids[i], learners[i], skills[i], scores[i], t[i], sources[i], seq + 1 + k)
+                 for k, i in enumerate(candidates)],
+            )
+            inserted = int(db.execute("SELECT COUNT(*) FROM evidence WHERE seq > ?", (seq,))[0][0])
+            existing: dict[str, tuple[str, str, float, int]] = {}
+            if inserted < len(candidates):
+                mine = {ids[i]: seq + 1 + k for k, i in enumerate(candidates)}
+                for part in chunks(list(mine)):
+                    for row in db.execute(f"SELECT evidence_id, learner_id, skill_id, score, t, seq FROM evidence "
+                                          f"WHERE evidence_id IN ({','.join('?' * len(part))})", part):
+                        if int(row[5]) != mine[row[0]]:
+                            existing[row[0]] = (row[1], row[2], float(row[3]), int(row[4]))
             added, duplicates, conflicts, rejected, new = [], [], [], [], []
-            for i, key in enumerate(ids):
-                shown = evidence.evidence_ids[i].item()
-                if key in voided:
-                    rejected.append((shown, "this id was voided; a voided id cannot come back"))
-                elif key in existing:
-                    difference = _difference(existing[key], (learners[i], skills[i], scores[i], times[i]))
-                    (conflicts.append((shown, difference)) if difference else duplicates.append(shown))
-                else:
-                    new.append(i)
-                    added.append(shown)
+            shown = evidence.evidence_ids.tolist()
+            if not voided and not existing:
+                added, new = shown, list(range(n))
+            else:
+                for i, key in enumerate(ids):
+                    if key in voided:
+                        rejected.append((shown[i], "this id was voided; a voided id cannot come back"))
+                    elif key in existing:
+                        difference = _difference(existing[key], (learners[i], skills[i], scores[i], t[i]))
+                        (conflicts.append((shown[i], difference)) if difference else duplicates.append(shown[i]))
+                    else:
+                        new.append(i)
+                        added.append(shown[i])
+            if voided:  # a void that came before its statement now knows whose it is, so forget_learner erases it
+                db.executemany("UPDATE tombstones SET learner_id = ? WHERE evidence_id = ? AND learner_id IS NULL",
+                               [(learners[i], key) for i, key in enumerate(ids) if key in voided])
+            if inserted:
+                db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq + len(candidates)),))
             if new:
-                seq = int(db.execute("SELECT value FROM meta WHERE key = 'seq'")[0][0])
-                db.executemany(
-                    "INSERT INTO evidence (evidence_id, learner_id, skill_id, score, t, source, seq) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(ids[i], learners[i], skills[i], scores[i], times[i], sources[i], seq + 1 + k)
-                     for k, i in enumerate(new)],
-                )
-                db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq + len(new)),))
-                self._mark_late(new, ids, learners, skills, times, evidence)
+                _mastery.mark_late(db, codec, learners, skills, times, evidence.evidence_ids,
+                                   np.array(new, dtype=np.intp))
         return AddReport(added, duplicates, conflicts, rejected)
-
-    def _mark_late(self, new: list[int], ids: list[str], learners: list[str], skills: list[str], times: list[int],
-                   evidence: Evidence) -> None:
-        """Drop the cached state of every learner-skill that a new row lands before (and mark it stale)."""
-        db = self.db
-        earliest: dict[tuple[str, str], int] = {}  # the earliest new row of each learner-skill
-        for i in new:
-            pair = (learners[i], skills[i])
-            j = earliest.get(pair)
-            if j is None or (times[i], evidence.evidence_ids[i]) < (times[j], evidence.evidence_ids[j]):
-                earliest[pair] = i
-        if not db.execute("SELECT 1 FROM states LIMIT 1"):
-            return
-        by_learner: dict[str, list[str]] = {}
-        for learner, skill in earliest:
-            by_learner.setdefault(learner, []).append(skill)
-        late: list[tuple[str, str, str]] = []
-        for part in chunks(sorted(by_learner)):
-            marks = ",".join("?" * len(part))
-            for key, learner, skill, valid_t, valid_id in db.execute(
-                f"SELECT params_key, learner_id, skill_id, valid_t, valid_id FROM states WHERE learner_id IN ({marks})",
-                part,
-            ):
-                first = earliest.get((learner, skill))
-                if first is None:
-                    continue
-                i = first
-                watermark = (int(valid_t), self._codec.decode_one("evidence", valid_id))
-                if (times[i], evidence.evidence_ids[i].item()) < watermark:
-                    late.append((key, learner, skill))
-        self._invalidate(late)
-
-    def _invalidate(self, entries: Sequence[tuple[str, str, str]]) -> None:
-        """Remove cached states (params key, learner, skill) and record them as stale for replay."""
-        if not entries:
-            return
-        self.db.executemany("DELETE FROM states WHERE params_key = ? AND learner_id = ? AND skill_id = ?", entries)
-        self.db.executemany("INSERT INTO stale (params_key, learner_id, skill_id) VALUES (?, ?, ?) "
-                            "ON CONFLICT DO NOTHING", entries)
-
-    def _invalidate_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Every cached state of these learner-skills, for every set of parameters, goes stale."""
-        entries = []
-        for learner, skill in set(pairs):
-            entries += [(row[0], learner, skill) for row in self.db.execute(
-                "SELECT params_key FROM states WHERE learner_id = ? AND skill_id = ?", (learner, skill))]
-        self._invalidate(entries)
 
     def void(self, evidence_ids: Iterable[Hashable]) -> tuple[Hashable, ...]:
         """Remove rows from the ledger and keep their ids as tombstones, so that they cannot be added again.
@@ -332,7 +298,8 @@ class EvidenceStore:
                     db.execute("DELETE FROM evidence WHERE evidence_id = ?", (key,))
                 db.execute("INSERT INTO tombstones (evidence_id, learner_id, seq) VALUES (?, ?, ?) "
                            "ON CONFLICT (evidence_id) DO NOTHING", (key, learner, seq))
-            self._invalidate_pairs(pairs)
+            _mastery.invalidate_pairs(db, pairs)
+            _mastery.bump_generation(db)
         return tuple(removed)
 
     def evidence(
@@ -360,12 +327,16 @@ class EvidenceStore:
         codec.reload()
         clauses: list[str] = []
         parameters: list[Any] = []
+        learner_keys: list[str] | None = None
         for column, name, values in (("learner_id", "learner", learner_ids), ("skill_id", "skill", skills)):
             if values is not None:
                 if isinstance(values, (str, bytes)):
                     raise InvalidParameterError(f"{column}s must be a sequence of ids, not one string; got {values!r}",
                                                 value=values)
                 keys = [codec.encode_one(name, value) for value in values]
+                if column == "learner_id":
+                    learner_keys = keys  # a class list can be long: asked for in chunks below
+                    continue
                 clauses.append(f"{column} IN ({','.join('?' * len(keys))})" if keys else "1 = 0")
                 parameters += keys
         if since is not None:
@@ -374,9 +345,15 @@ class EvidenceStore:
         if until is not None:
             clauses.append("t < ?")
             parameters.append(micros(until, "until"))
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = db.execute(f"SELECT evidence_id, learner_id, skill_id, score, t, source FROM evidence{where}",
-                          parameters)
+        select = "SELECT evidence_id, learner_id, skill_id, score, t, source FROM evidence"
+        if learner_keys is None:
+            where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+            rows = db.execute(select + where, parameters)
+        else:
+            rows = []
+            for part in chunks(learner_keys):
+                where = " AND ".join([f"learner_id IN ({','.join('?' * len(part))})", *clauses])
+                rows += db.execute(f"{select} WHERE {where}", [*part, *parameters])
         return self._as_evidence(rows)
 
     def _as_evidence(self, rows: Sequence[tuple[Any, ...]]) -> Evidence:
@@ -441,7 +418,7 @@ class EvidenceStore:
         >>> store.classes()
         ('3B', '4M')
         """
-        return tuple(row[0] for row in self.db.execute("SELECT DISTINCT class_id FROM rosters ORDER BY class_id"))
+        return tuple(sorted(row[0] for row in self.db.execute("SELECT DISTINCT class_id FROM rosters")))
 
     def class_learners(self, class_id: str) -> tuple[Hashable, ...]:
         """The learners of a class, in roster order.
@@ -479,23 +456,6 @@ class EvidenceStore:
                                             f"{learner_ids!r}", value=learner_ids)
             return list(learner_ids)
         return None
-
-    def _first_appearance(self) -> list[Hashable]:
-        """Every learner with evidence, in order of their first row (time, then evidence id)."""
-        codec = self._codec
-        rows = self.db.execute(
-            "SELECT e.learner_id, e.t, e.evidence_id FROM evidence e JOIN "
-            "(SELECT learner_id AS l, MIN(t) AS m FROM evidence GROUP BY learner_id) f ON e.learner_id = f.l AND e.t = f.m"
-        )
-        if not rows:
-            return []
-        learners, times, ids = zip(*rows)
-        order = np.lexsort((codec.decode("evidence", list(ids)), np.array(times, dtype=np.int64)))
-        seen: dict[Hashable, None] = {}
-        decoded = codec.decode("learner", list(learners))
-        for i in order.tolist():
-            seen.setdefault(decoded[i].item(), None)
-        return list(seen)
 
     def mastery(
         self,
@@ -535,6 +495,18 @@ class EvidenceStore:
         UnknownClassError
             If ``class_id`` has no roster.
 
+        Notes
+        -----
+        The work is that of the rows added since the last call (and of the
+        learner-skills a late row or a void touches), plus reading the
+        cached states of the learners asked for. The table of every learner
+        would read every cached state; instead, a store object keeps the
+        last such table it computed (one float64 array of learners x skills)
+        for as long as it mirrors the cached states, and brings it up to date
+        with the learner-skills each fold changes. A store object opened
+        afresh, or one whose caches another writer changed, reads them all
+        once. ``benchmarks/store.py`` measures each case.
+
         Examples
         --------
         >>> import personalise as pl
@@ -552,91 +524,15 @@ class EvidenceStore:
             moment = micros(at, "at")
             evidence = self.evidence(learner_ids=rows, until=np.int64(moment).astype("datetime64[us]"))
             return estimate_mastery(params, evidence, learner_ids=rows, pass_mark=mark)
-        key = _params_key(params, mark)
-        with self.db.write():
-            self._codec.reload()
-            self._fold(params, key, mark)
-            learners = rows if rows is not None else self._first_appearance()
-            return self._table(params, key, learners)
-
-    def _fold(self, params: BKTParams, key: str, pass_mark: float) -> None:
-        """Bring the cached states for ``key`` up to the ledger (inside a write transaction)."""
-        db = self.db
-        found = db.execute("SELECT seq FROM folded WHERE params_key = ?", (key,))
-        folded = int(found[0][0]) if found else 0
-        top = int(db.execute("SELECT value FROM meta WHERE key = 'seq'")[0][0])
-        stale = db.execute("SELECT learner_id, skill_id FROM stale WHERE params_key = ?", (key,))
-        if folded == top and not stale:
-            return
-        columns = "e.learner_id, e.skill_id, e.score, e.t, e.evidence_id"
-        fresh = db.execute(f"SELECT {columns} FROM evidence e WHERE e.seq > ?", (folded,))
-        replay = db.execute(f"SELECT {columns} FROM stale s JOIN evidence e ON e.learner_id = s.learner_id "
-                            "AND e.skill_id = s.skill_id WHERE s.params_key = ?", (key,))
-        stale_pairs = {(learner, skill) for learner, skill in stale}
-        rows = replay + [row for row in fresh if (row[0], row[1]) not in stale_pairs]
-        if rows:
-            self._apply(params, key, pass_mark, rows, stale_pairs)
-        db.execute("DELETE FROM stale WHERE params_key = ?", (key,))
-        db.execute("INSERT INTO folded (params_key, seq) VALUES (?, ?) ON CONFLICT (params_key) DO UPDATE SET "
-                   "seq = excluded.seq", (key, top))
-
-    def _apply(self, params: BKTParams, key: str, pass_mark: float, rows: list[tuple[Any, ...]],
-               replayed: set[tuple[str, str]]) -> None:
+        key = _mastery.params_key(params, mark)
         db, codec = self.db, self._codec
-        learners, skills, scores, times, ids = zip(*rows)
-        skill_index = {str(s): j for j, s in enumerate(params.skill_ids)}
-        unknown = sorted({s for s in skills if s not in skill_index})
-        if unknown:
-            raise UnknownSkillError(f"the store has evidence on skill {codec.decode_one('skill', unknown[0])!r}, "
-                                    "which params does not have", value=codec.decode_one("skill", unknown[0]))
-        pair_of: dict[tuple[str, str], int] = {}
-        cell = np.fromiter((pair_of.setdefault((lr, s), len(pair_of)) for lr, s in zip(learners, skills)),
-                           dtype=np.intp, count=len(rows))
-        pairs = list(pair_of)
-        skill_of_cell = np.array([skill_index[s] for _, s in pairs], dtype=np.intp)
-        values = params.prior[skill_of_cell].astype(np.float64)
-        have = [pair for pair in pairs if pair not in replayed]
-        by_learner: dict[str, set[str]] = {}
-        for learner, skill in have:
-            by_learner.setdefault(learner, set()).add(skill)
-        for part in chunks(sorted(by_learner)):
-            marks = ",".join("?" * len(part))
-            for learner, skill, p in db.execute(f"SELECT learner_id, skill_id, p FROM states WHERE params_key = ? "
-                                                f"AND learner_id IN ({marks})", (key, *part)):
-                index = pair_of.get((learner, skill))
-                if index is not None:
-                    values[index] = float(p)
-        t = np.array(times, dtype=np.int64)
-        order = np.lexsort((codec.decode("evidence", list(ids)), t))
-        correct = np.array(scores, dtype=np.float64) >= pass_mark
-        BK.fold_events(values, cell[order], skill_of_cell, correct[order], params.as_dict())
-        last = np.empty(len(pairs), dtype=np.intp)
-        last[cell[order]] = order  # the latest row of each pair in (time, id) order
-        db.executemany(
-            "INSERT INTO states (params_key, learner_id, skill_id, p, valid_t, valid_id) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (params_key, learner_id, skill_id) DO UPDATE SET p = excluded.p, valid_t = excluded.valid_t, "
-            "valid_id = excluded.valid_id",
-            [(key, learner, skill, float(values[k]), int(t[last[k]]), ids[last[k]])
-             for k, (learner, skill) in enumerate(pairs)],
-        )
-
-    def _table(self, params: BKTParams, key: str, learners: list[Hashable]) -> MasteryTable:
-        db, codec = self.db, self._codec
-        values = np.tile(params.prior, (len(learners), 1))
-        column = {str(s): j for j, s in enumerate(params.skill_ids)}
-        keys: list[str | None] = []
-        for learner in learners:
-            try:
-                keys.append(codec.encode_one("learner", learner))
-            except InvalidParameterError:
-                keys.append(None)  # an id of the other kind has no evidence here: it keeps the prior
-        row_of = {k: i for i, k in enumerate(keys) if k is not None}
-        for part in chunks(sorted(row_of)):
-            marks = ",".join("?" * len(part))
-            for learner, skill, p in db.execute(f"SELECT learner_id, skill_id, p FROM states WHERE params_key = ? "
-                                                f"AND learner_id IN ({marks})", (key, *part)):
-                values[row_of[learner], column[skill]] = float(p)
-        return MasteryTable(learners, params.skill_ids, values)
+        memo, self._memo = self._memo, None  # kept again only if the transaction commits
+        with db.write():
+            codec.reload()
+            memo = _mastery.fold(db, codec, params, key, mark, memo)
+            table, memo = _mastery.table(db, codec, params, key, rows, memo)
+        self._memo = memo
+        return table
 
     def last_practice(self, learner_ids: Iterable[Hashable], skills: Sequence[Hashable]) -> NDArray[np.datetime64]:
         """When each learner last had evidence on each skill: ``(n_learners, n_skills)`` UTC, NaT for never.
@@ -787,8 +683,12 @@ class EvidenceStore:
         """Erase a learner: their evidence, tombstones, cached state, scaffolds and roster places.
 
         After it returns no byte of the id remains in a SQLite store's files
-        (deleted cells are overwritten and the journal is emptied). Returns
-        the number of evidence rows removed.
+        (deleted cells are overwritten, the file is rebuilt with ``VACUUM``
+        and the journal is emptied), so erasing takes time in proportion to
+        the size of the store. On PostgreSQL the tables are rewritten with
+        ``VACUUM FULL``; the server's WAL, replicas and backups keep old
+        copies until they are overwritten (see the PostgreSQL dialect's
+        ``after_erasure``). Returns the number of evidence rows removed.
 
         Examples
         --------
@@ -799,12 +699,14 @@ class EvidenceStore:
         (1, 1)
         """
         db, codec = self.db, self._codec
+        self._memo = None  # it holds the learner's id and mastery too
         with db.write():
             codec.reload()
             key = codec.encode_one("learner", learner_id)
             removed = int(db.execute("SELECT COUNT(*) FROM evidence WHERE learner_id = ?", (key,))[0][0])
             for table in ("evidence", "tombstones", "states", "stale", "rosters", "scaffolds"):
                 db.execute(f"DELETE FROM {table} WHERE learner_id = ?", (key,))
+            _mastery.bump_generation(db)
         db.after_erasure()
         return removed
 
