@@ -70,7 +70,7 @@ from personalise.io import (
     read_oneroster,
     read_xapi,
 )
-from personalise.lesson import LessonPlan, PlanItem, plan_lesson
+from personalise.lesson import LessonPlan, Phase, PlanItem, plan_lesson
 from personalise.levels import (
     EvidenceEntry,
     Level,
@@ -128,6 +128,7 @@ from personalise.teaching import (
     guess_corrected,
     verify,
 )
+from personalise.teaching.principles import PHASES, PhaseSpec, Principle, principles_of_instruction
 
 __version__ = "0.1.0.dev0"
 
@@ -166,16 +167,20 @@ __all__ = [
     "MasteryLearning",
     "MasteryTable",
     "OneRosterBundle",
+    "PHASES",
     "POLICIES",
     "ParticipationStage",
     "Pathway",
     "PermanentScaffolds",
     "PersonaliseError",
     "PersonaliseWarning",
+    "Phase",
+    "PhaseSpec",
     "PlanItem",
     "Policy",
     "PolicyRun",
     "PolicySetting",
+    "Principle",
     "Recommendations",
     "RepairReport",
     "ResponsiveTeaching",
@@ -222,6 +227,7 @@ __all__ = [
     "plot_support",
     "policy_from_dict",
     "policy_from_name",
+    "principles_of_instruction",
     "read_case",
     "read_edge_csv",
     "read_junyi_exercises",

@@ -16,6 +16,7 @@ import pytest
 
 import personalise as pl
 from personalise.__main__ import main
+from personalise.cli.compare import POLICY_LEVELS
 from personalise.io.example import _example_skill_table
 
 N_LEARNERS = 28
@@ -286,13 +287,45 @@ def test_demo_imports_neither_networkx_nor_pandas() -> None:
     assert _modules_loaded_by(code) == "[]"
 
 
-def test_demo_lesson_prints_a_plan_across_the_three_levels(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_lesson_fits_120_lines_and_names_every_phase(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--lesson"]) == 0
     out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) <= 120 and max(map(len, lines)) <= WIDTH
     assert "Lesson plan for 28 learners" in out
-    for title in ("Teaching (", "Content (", "Experience ("):
-        assert title in out
-    assert out.index("Teaching (") < out.index("Content (") < out.index("Experience (")
+    positions = [out.index(f"{n}. {phase.title} (") for n, phase in enumerate(pl.PHASES, start=1)]
+    assert positions == sorted(positions)
+    for level in ("[teaching]", "[content]", "[experience]"):
+        assert level in out
+    assert "Full listing" not in out
+    names = _example_skill_table()
+    assert names["times_tables_to_12"][0] in out  # skills by name, not by id
+    # every learner of the class is named somewhere in the plan
+    assert all(f"L{i:02d}" in out for i in range(1, N_LEARNERS + 1))
+
+
+def test_demo_lesson_detail_keeps_the_full_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--lesson", "--detail"]) == 0
+    out = capsys.readouterr().out
+    listing = out[out.index("Full listing") :]
+    for title in ("Teaching level (", "Content level (", "Experience level ("):
+        assert title in listing
+    assert listing.index("Teaching level (") < listing.index("Content level (") < listing.index("Experience level (")
+    assert len(out.splitlines()) > 200  # each learner's three steps, one by one
+
+
+def test_demo_lesson_writes_the_printable_page(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "lesson.html"
+    assert main(["demo", "--lesson", "--html", str(target)]) == 0
+    assert f"Wrote the printable page to {target}" in capsys.readouterr().out
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "Daily review" in page
+    for argv, flag in ((["demo", "--html", str(target)], "--html"), (["demo", "--detail"], "--detail"),
+                       (["demo", "--term", "--detail"], "--detail")):
+        assert main(argv) == 2
+        assert flag in capsys.readouterr().err
+    assert main(["demo", "--lesson", "--html", str(tmp_path / "missing" / "x.html")]) == 2
+    assert "cannot write the lesson page" in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------- simulate
@@ -582,7 +615,7 @@ def test_demo_ends_with_a_policy_comparison(capsys: pytest.CaptureFixture[str]) 
     assert out.index("Across the class") < out.index("Teaching policies compared")
     lines = section.splitlines()
     header = next(i for i, line in enumerate(lines) if line.strip().startswith("Policy"))
-    assert lines[header].split() == ["Policy", "Mean", "IQR", "Bottom", "quartile"]
+    assert lines[header].split() == ["Policy", "Mean", "IQR", "Bottom", "quartile", "Level", "personalised"]
     names = ("whole-class-pace", "tiered-tasks", "fading-scaffolds", "responsive-teaching")
     rows = [line.split() for line in lines[header + 1 : header + 1 + len(names)]]
     assert [row[0] for row in rows] == list(names)
@@ -590,7 +623,8 @@ def test_demo_ends_with_a_policy_comparison(capsys: pytest.CaptureFixture[str]) 
     results = simulated(graph, names, 3 * N_LEARNERS, 30, 2024, class_size=N_LEARNERS)
     for row, result in zip(rows, results):
         summary = result.summary
-        assert row[1:] == [f"{summary[key][-1]:.2f}" for key in ("mean", "iqr", "bottom_quartile_mean")]
+        assert row[1:4] == [f"{summary[key][-1]:.2f}" for key in ("mean", "iqr", "bottom_quartile_mean")]
+        assert " ".join(row[4:]) == POLICY_LEVELS[row[0]]
     caveat = lines[header + 1 + len(names)]
     assert "simulated under stated assumptions" in caveat.lower() and "LearnerModel" in caveat
     assert "seed 2024" in " ".join(section.split())

@@ -62,13 +62,17 @@ def test_renderings(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
     plan = pl.plan_lesson(graph, mastery, learner_ids=IDS)
     text = str(plan)
     assert text.startswith("Lesson plan for 5 learners")
-    assert "Teaching" in text and "Content" in text and "Experience" in text
+    assert all(f"{n}. {phase.title}" in text for n, phase in enumerate(pl.PHASES, start=1))
+    detail = plan.to_text(detail=True)
+    assert "Teaching level" in detail and "Content level" in detail and "Experience level" in detail
     assert plan._repr_html_().startswith("<table>")
     document = json.loads(plan.to_json())
-    assert document["schema"] == "personalise.lesson_plan/1" and len(document["items"]) == len(plan.items)
+    assert document["schema"] == "personalise.lesson_plan/2" and len(document["items"]) == len(plan.items)
+    assert [phase["name"] for phase in document["phases"]] == [phase.name for phase in pl.PHASES]
     pd = pytest.importorskip("pandas")
     frame = plan.to_frame()
     assert isinstance(frame, pd.DataFrame) and set(frame["level"]) <= {"teaching", "content", "experience"}
+    assert list(frame.columns) == ["phase", "level", "learner_id", "what", "reason"]
 
 
 def test_bad_input(graph: pl.CompiledGraph, mastery: np.ndarray) -> None:
@@ -113,4 +117,4 @@ def test_json_round_trip_with_a_question(graph: pl.CompiledGraph, mastery: np.nd
     with pytest.raises(pl.InvalidParameterError, match="schema"):
         pl.LessonPlan.from_json('{"schema": "other/1"}')
     with pytest.raises(pl.InvalidParameterError, match="'items'"):
-        pl.LessonPlan.from_json('{"schema": "personalise.lesson_plan/1", "decision": null, "groups": []}')
+        pl.LessonPlan.from_json('{"schema": "personalise.lesson_plan/2", "decision": null, "groups": []}')

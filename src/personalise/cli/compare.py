@@ -519,6 +519,20 @@ def demo_comparison(graph: CompiledGraph | None = None, class_size: int = 28) ->
     )
 
 
+#: The level each built-in policy personalises, for the demo's table (the baselines personalise nothing).
+POLICY_LEVELS = {
+    "whole-class-pace": "none: one pace for all",
+    "tiered-tasks": "none: lowers some goals",
+    "fading-scaffolds": "teaching: scaffolds",
+    "permanent-scaffolds": "none: support never fades",
+    "adaptive-content": "content",
+    "responsive-teaching": "teaching: AfL",
+    "mastery-learning": "content",
+    "fixed-groups": "none: fixed groups",
+    "flexible-groups": "teaching: groups",
+}
+
+
 def demo_comparison_lines(comparison: Comparison) -> list[str]:
     title = "Teaching policies compared: a simulation (more with python -m personalise simulate)"
     class_size = comparison.results[0].class_size
@@ -531,12 +545,12 @@ def demo_comparison_lines(comparison: Comparison) -> list[str]:
     )
     width = max(len("Policy"), *map(len, comparison.names))
     lines = [title, "-" * len(title), _fill(intro)]
-    lines.append(f"  {'Policy':<{width}}  {'Mean':>5}  {'IQR':>5}  Bottom quartile")
+    lines.append(f"  {'Policy':<{width}}  {'Mean':>5}  {'IQR':>5}  Bottom quartile  Level personalised")
     for name, result in zip(comparison.names, comparison.results):
         final = comparison.final(result)
         lines.append(
             f"  {name:<{width}}  {_cell(final['mean'], '.2f'):>5}  {_cell(final['iqr'], '.2f'):>5}  "
-            f"{_cell(final['bottom_quartile_mean'], '.2f'):>15}"
+            f"{_cell(final['bottom_quartile_mean'], '.2f'):>15}  {POLICY_LEVELS.get(name, '')}".rstrip()
         )
     lines.append(DEMO_CAVEAT)
     return lines

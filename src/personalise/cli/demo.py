@@ -45,7 +45,7 @@ from personalise.io import (
     load_example_curriculum,
 )
 from personalise.io.example import _example_skill_table
-from personalise.lesson import plan_lesson
+from personalise.lesson import LessonPlan, plan_lesson
 from personalise.scaffolds.fading import MasteryFading, mastery_fading
 from personalise.teaching import HingeQuestion
 
@@ -55,6 +55,7 @@ __all__ = [
     "Demo",
     "build_demo",
     "render",
+    "example_lesson_plan",
     "render_lesson",
 ]
 
@@ -301,7 +302,13 @@ def _header(demo: Demo) -> list[str]:
         "a prompt or another representation, at a level that fades as the learner's P(mastery) of "
         f"the skill rises (full below {SCAFFOLD_RULE.full:g}, none from {SCAFFOLD_RULE.none:g})."
     )
-    return ["personalise demo: next steps for each learner", "", _fill(paragraph), "", _fill(scaffolds), ""]
+    sections = (
+        "Three sections: each learner's next steps (the content level), the class's shared needs as "
+        "temporary groups (the teaching level, where the evidence is strongest), and a simulation "
+        "comparing teaching policies, each tagged with the level it personalises."
+    )
+    return ["personalise demo: next steps for each learner", "", _fill(paragraph), "", _fill(scaffolds), "",
+            _fill(sections), "", "Content level: each learner's next steps", ""]
 
 
 def _learner_block(demo: Demo, row: int, widths: tuple[int, int]) -> list[str]:
@@ -349,7 +356,8 @@ def _summary(demo: Demo) -> list[str]:
             counts.setdefault(j, []).append(row)
             if rank == 0:
                 firsts[j] = firsts.get(j, 0) + 1
-    lines = ["Across the class", "----------------"]
+    title = "Across the class: temporary groups (teaching level)"
+    lines = [title, "-" * len(title)]
     finished = sum(1 for row in demo.shown if recs.indices[row, 0] < 0)
     if finished:
         lines.append(f"{_plural(finished, 'learner')} with nothing ready (see above).")
@@ -426,12 +434,12 @@ def example_answers(learner_ids: Sequence[str], mastery: NDArray[np.float64], co
     return answers
 
 
-def render_lesson(*, k: int = 3, threshold: float = 0.95) -> str:
-    """A lesson plan for the bundled class, from the bundled hinge question's answers."""
+def example_lesson_plan(*, k: int = 3, threshold: float = 0.95) -> LessonPlan:
+    """The lesson plan of the bundled class, from the bundled hinge question's answers, skills by name."""
     graph = load_example_curriculum()
     learner_ids, mastery = load_example_class(graph)
     column = graph.index_of("unit_fractions_of_shapes")
-    plan = plan_lesson(
+    return plan_lesson(
         graph,
         mastery,
         learner_ids=learner_ids,
@@ -440,10 +448,16 @@ def render_lesson(*, k: int = 3, threshold: float = 0.95) -> str:
         k=k,
         threshold=threshold,
         max_group_size=8,
+        names={skill: name for skill, (name, _) in _example_skill_table().items()},
     )
+
+
+def render_lesson(*, k: int = 3, threshold: float = 0.95, detail: bool = False) -> str:
+    """A lesson plan for the bundled class as text (``detail``: every learner's listing as well)."""
+    plan = example_lesson_plan(k=k, threshold=threshold)
     header = _fill(
         f"Exit question: {EXAMPLE_QUESTION.text} Each wrong option reveals a misconception. "
-        "The plan starts at the teaching level (strongest evidence), then content, then experience; "
-        "every item says why."
+        "The plan follows the phases of a lesson; each line is tagged with its level: teaching (closest to "
+        "learning, strongest evidence), content or experience."
     )
-    return header + "\n\n" + str(plan) + "\n"
+    return header + "\n\n" + plan.to_text(detail=detail, width=WIDTH) + "\n"

@@ -111,7 +111,7 @@ from personalise.cli.compare import (
     resolve_policies,
     steps_csv,
 )
-from personalise.cli.demo import build_demo, render, render_lesson
+from personalise.cli.demo import build_demo, example_lesson_plan, render, render_lesson
 from personalise.cli.term import render_term
 from personalise.cli.text import FORMATS
 from personalise.exceptions import InvalidParameterError, PersonaliseError
@@ -192,7 +192,18 @@ def _build_parser(stdout: TextIO, stderr: TextIO) -> _Parser:
     demo.add_argument(
         "--lesson",
         action="store_true",
-        help="print a lesson plan across the three levels instead (hinge question, groups, next steps, choices)",
+        help=(
+            "print a lesson plan for the class instead, in the phases of a lesson (review, new material, "
+            "guided practice, checks for understanding, independent practice, later review), one line per group"
+        ),
+    )
+    demo.add_argument(
+        "--detail", action="store_true",
+        help="with --lesson: also list every learner's next steps and choices one by one",
+    )
+    demo.add_argument(
+        "--html", default=None, metavar="FILE",
+        help="with --lesson: also write the plan as a printable HTML page (A4, no script) to FILE",
     )
     demo.add_argument(
         "--term",
@@ -262,14 +273,29 @@ def _run_demo(args: argparse.Namespace, stdout: TextIO) -> None:
     if args.term:
         others = [name for name, given in (("--lesson", args.lesson), ("--format", args.format != "table"),
                                            ("--goal", bool(args.goal)), ("--learner", bool(args.learner)),
-                                           ("--k", args.k != 3), ("--threshold", args.threshold != 0.95)) if given]
+                                           ("--k", args.k != 3), ("--threshold", args.threshold != 0.95),
+                                           ("--detail", args.detail), ("--html", args.html is not None)) if given]
         if others:
             raise InvalidParameterError(f"--term prints its own report; {others[0]} does not apply to it",
                                         value=others[0])
         stdout.write(render_term())
         return
+    if not args.lesson:
+        for name, given in (("--detail", args.detail), ("--html", args.html is not None)):
+            if given:
+                raise InvalidParameterError(f"{name} applies only with --lesson", value=name)
     if args.lesson:
-        stdout.write(render_lesson(k=args.k, threshold=args.threshold))
+        stdout.write(render_lesson(k=args.k, threshold=args.threshold, detail=args.detail))
+        if args.html is not None:
+            page = example_lesson_plan(k=args.k, threshold=args.threshold).to_html(
+                title="Lesson plan: Year 4, fractions (bundled example class)")
+            try:
+                with open(args.html, "w", encoding="utf-8") as out:
+                    out.write(page)
+            except OSError as err:
+                raise InvalidParameterError(f"cannot write the lesson page to {args.html!r}: {err.strerror}",
+                                            value=args.html) from None
+            stdout.write(f"\nWrote the printable page to {args.html}\n")
         return
     demo = build_demo(k=args.k, threshold=args.threshold, goals=args.goal, learners=args.learner)
     stdout.write(render(demo, args.format))

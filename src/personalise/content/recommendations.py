@@ -325,3 +325,36 @@ class Recommendations:
             "score", "steps_to_goal", "predicted_success", "recall", "reason",
         ]
         return pd.DataFrame.from_records(self.to_records(learner_ids, names=names), columns=columns)
+
+    def to_html(
+        self, learner_ids: Iterable[Hashable] | None = None, *, names: Names | None = None, title: str | None = None
+    ) -> str:
+        """The next steps as one self-contained, printable HTML page (inline CSS, no script, A4).
+
+        The page groups learners by their first next step (candidates for a
+        temporary group), then lists each learner's next steps with every
+        reason.
+
+        Parameters
+        ----------
+        learner_ids : sequence of hashable, optional
+            As for :meth:`to_records`.
+        names : mapping or callable, optional
+            A readable name for each skill id, as for :meth:`to_records`.
+        title : str, optional
+            The page's heading (default "Next steps for N learners").
+
+        Examples
+        --------
+        >>> import numpy as np, personalise as pl
+        >>> g = pl.compile_graph([("count", "add")])
+        >>> page = pl.recommend_next(g, np.array([[1.0, 0.0], [0.0, 0.0]])).to_html(["ann", "bo"])
+        >>> page.startswith("<!DOCTYPE html>"), "<script" in page, "ann" in page
+        (True, False, True)
+        """
+        from personalise.io._html import recommendations_page
+
+        ids = check_learner_ids(self.learner_ids if learner_ids is None else learner_ids, self.n_learners)
+        if title is not None and not isinstance(title, str):
+            raise InvalidParameterError(f"title must be a str; got {title!r}", value=title)
+        return recommendations_page(self, tuple(ids), name=_namer(names) or str, title=title)

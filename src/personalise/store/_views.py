@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
 from personalise._validation import check_threshold, parse_json, read_text
@@ -25,7 +26,7 @@ from personalise.scaffolds.scaffold import Scaffold
 from personalise.scaffolds.state import ScaffoldState
 from personalise.store._codec import micros
 
-__all__ = ["EXPORT_SCHEMA", "export", "import_rows", "open_scaffold", "recommend", "scaffolds"]
+__all__ = ["EXPORT_SCHEMA", "elapsed_days", "export", "import_rows", "open_scaffold", "recommend", "scaffolds"]
 
 EXPORT_SCHEMA = "personalise.store_export/1"
 _DAY_US = 86_400_000_000
@@ -123,12 +124,19 @@ def recommend(store: Any, graph: CompiledGraph, params: BKTParams, *, learner_id
     table = store.mastery(params, learner_ids=learner_ids, class_id=class_id, pass_mark=pass_mark)
     if half_life_days is None:
         return recommend_next(graph, table, **options)
-    last = store.last_practice(table.learner_ids, graph.skill_ids)
-    moment = np.datetime64(_now_us(now), "us")
-    elapsed = (moment - last).astype("timedelta64[us]").astype(np.float64) / _DAY_US
-    elapsed[np.isnat(last)] = np.nan
-    elapsed = np.maximum(elapsed, 0.0, where=~np.isnan(elapsed), out=elapsed)
+    elapsed = elapsed_days(store, table.learner_ids, graph.skill_ids, now)
     return recommend_next(graph, table, elapsed_days=elapsed, half_life_days=half_life_days, **options)
+
+
+def elapsed_days(store: Any, learner_ids: Sequence[Hashable], skill_ids: Sequence[Hashable],
+                 now: Any) -> NDArray[np.float64]:
+    """Days from each learner's last practice of each skill to ``now`` (NaN: never practised; never negative)."""
+    last = store.last_practice(learner_ids, skill_ids)
+    moment = np.datetime64(_now_us(now), "us")
+    elapsed: NDArray[np.float64] = (moment - last).astype("timedelta64[us]").astype(np.float64) / _DAY_US
+    elapsed[np.isnat(last)] = np.nan
+    np.maximum(elapsed, 0.0, where=~np.isnan(elapsed), out=elapsed)
+    return elapsed
 
 
 # ----------------------------------------------------------------- export

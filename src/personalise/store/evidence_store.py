@@ -640,10 +640,18 @@ class EvidenceStore:
         *,
         class_id: str | None = None,
         learner_ids: Iterable[Hashable] | None = None,
+        now: Any = None,
+        half_life_days: Any = None,
         pass_mark: float = 0.5,
         **options: Any,
     ) -> LessonPlan:
         """A lesson plan for a class from the store: :func:`~personalise.plan_lesson` on :meth:`mastery`.
+
+        With ``half_life_days``, the days since each learner last practised
+        each skill (up to ``now``, default the current time) feed the plan's
+        daily review (decaying skills first) and its weekly and monthly review
+        (skills falling due within 7 and 30 days). Other options
+        (``question``, ``answers``, ``names``, ...) go to ``plan_lesson``.
 
         Examples
         --------
@@ -654,9 +662,18 @@ class EvidenceStore:
         >>> store.set_roster({"4M": ["ann", "bo"]})
         >>> store.plan_lesson(g, params, class_id="4M").at(pl.Level.TEACHING)[0].learners
         ('ann', 'bo')
+        >>> _ = store.add(pl.Evidence(["ann"] * 3, ["count"] * 3, [1, 1, 1], ["2026-09-01T09:00Z"] * 3, ["a", "b", "c"]))
+        >>> plan = store.plan_lesson(g, params, class_id="4M", now="2026-12-01T09:00Z", half_life_days=30)
+        >>> plan.phase("daily review").items[0].reason.split(",")[0]
+        'mastered'
         """
+        if not isinstance(graph, CompiledGraph):
+            raise InvalidParameterError(f"graph must be a CompiledGraph; got {type(graph).__name__}", value=graph)
         table = self.mastery(params, learner_ids=learner_ids, class_id=class_id, pass_mark=pass_mark)
-        return plan_lesson(graph, table, **options)
+        if half_life_days is None:
+            return plan_lesson(graph, table, **options)
+        elapsed = _views.elapsed_days(self, table.learner_ids, graph.skill_ids, now)
+        return plan_lesson(graph, table, elapsed_days=elapsed, half_life_days=half_life_days, **options)
 
     def export(self, path: str | os.PathLike[str]) -> int:
         """Write the whole store as JSON Lines; :func:`import_store` rebuilds an identical store from it.

@@ -50,6 +50,7 @@ from personalise.teaching.grouping import (
     decide,
     flexible_groups,
 )
+from personalise.teaching.principles import PHASES, PhaseSpec, Principle, principles_of_instruction
 from personalise.teaching.verification import Verification, verify
 
 __all__ = [
@@ -62,7 +63,10 @@ __all__ = [
     "HingeQuestion",
     "MIN_ANSWERED",
     "NONE_PLAUSIBLE",
+    "PHASES",
     "PROCEED_AT",
+    "PhaseSpec",
+    "Principle",
     "REGROUP_AT",
     "Verification",
     "audit_grouping",
@@ -70,5 +74,6 @@ __all__ = [
     "diagnose",
     "flexible_groups",
     "guess_corrected",
+    "principles_of_instruction",
     "verify",
 ]
