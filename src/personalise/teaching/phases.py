@@ -273,8 +273,8 @@ def _checks(c: _Context, question: HingeQuestion | None, diagnosis: Diagnosis | 
             "options each reveal a misconception, before guided practice ends",
             c.ids, c.graph.skill_ids[new_skill] if new_skill >= 0 else None)])
     subject = question.text or c.label(question.skill)
-    items = [PlanItem(Level.TEACHING, f"{decision.action}: from the hinge question '{subject}'", decision.reason,
-                      c.ids, question.skill)]
+    items = [PlanItem(Level.TEACHING, f"{decision.action}: from the hinge question '{subject}'",
+                      _decision_in_words(decision, diagnosis), c.ids, question.skill)]
     for option in question.options:
         who = tuple(learner for learner in c.ids if answers.get(learner) == option)
         if not who:
@@ -285,7 +285,7 @@ def _checks(c: _Context, question: HingeQuestion | None, diagnosis: Diagnosis | 
             held = question.misconceptions.get(option)
             if held and held != "none-plausible":
                 what, why = f"answered {option!r}: holds '{held}'", \
-                    "regroup now to address this misconception, then check again with a different question"
+                    "a short group with the teacher on this misconception, then check again with a different question"
             else:
                 what, why = f"answered {option!r}: wrong", "reteach the idea, then check again"
         items.append(PlanItem(Level.TEACHING, what, why, who, question.skill))
@@ -294,6 +294,20 @@ def _checks(c: _Context, question: HingeQuestion | None, diagnosis: Diagnosis | 
         items.append(PlanItem(Level.TEACHING, "no answer", "no evidence from this question yet: check in first",
                               silent, question.skill))
     return Phase("checks for understanding", items)
+
+
+def _decision_in_words(decision: Decision, diagnosis: Diagnosis) -> str:
+    """The whole-class decision's reason, for a teacher (the numbers of :func:`decide`'s reason, in words)."""
+    know = f"about {diagnosis.p_know:.0%} of the class know it, allowing for lucky guesses"
+    asked = f" ({diagnosis.n_answered} of {diagnosis.n_learners} answered)"
+    holders = sum(len(ids) for ids in diagnosis.misconceptions.values())
+    if decision.action == "move on":
+        follow = f"; follow up the {holders} still holding a misconception" if holders else ""
+        return f"{know}{asked}: enough to move on{follow}"
+    if decision.action == "regroup":
+        return (f"{know}{asked}, and the wrong answers point to misconceptions: group those who share one, "
+                "for this lesson only")
+    return f"{know}{asked}: teach the idea again to the class, differently, then check again"
 
 
 def _independent_practice(c: _Context, unblocked: tuple[Hashable, ...], first: NDArray[np.intp],
