@@ -1,13 +1,14 @@
-"""Plots of support over time (optional: needs matplotlib, ``pip install 'personalise[plot]'``).
+"""Plots of support over time and of a school's self-review (optional: needs matplotlib, ``pip install 'personalise[plot]'``).
 
-matplotlib is imported inside :func:`plot_support`, when it is first called, so
-``import personalise`` never imports it and the rest of the library works
-without it.
+matplotlib is imported inside :func:`plot_support` and :func:`plot_self_review`,
+when one is first called, so ``import personalise`` never imports it and the
+rest of the library works without it.
 """
 
 from __future__ import annotations
 
 import numbers
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,7 +20,9 @@ from personalise.exceptions import InvalidParameterError, ShapeError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_support"]
+    from personalise.teaching.self_review import SelfReview
+
+__all__ = ["plot_self_review", "plot_support"]
 
 #: Above this many learners the lines are drawn thin and translucent, without markers.
 _MANY_LINES = 10
@@ -259,3 +262,91 @@ def _check_threshold(threshold: object) -> float | None:
     if not 0.0 <= level <= 1.0:  # also rejects nan
         raise InvalidParameterError(f"threshold must lie in [0, 1]; got {threshold!r}", value=threshold)
     return level
+
+
+def plot_self_review(review: SelfReview, *, ax: Axes | None = None) -> Axes:
+    """Draw each component's grade on the ordinal A-D axis, one horizontal bar per graded component.
+
+    The axis runs from D (not yet on the school's agenda) at the left to A
+    (fully established across the school) at the right; its tick labels carry
+    each grade's descriptor. A bar reaches the column of its component's
+    grade; a component not yet graded gets no bar and says so. The axis is
+    ordinal: the positions place the grades in order and measure nothing, so
+    bar lengths must not be added, averaged or compared across schools.
+
+    Parameters
+    ----------
+    review : SelfReview
+        The school's review.
+    ax : matplotlib.axes.Axes, optional
+        The Axes to draw on. By default a new figure with one Axes is made
+        with :func:`matplotlib.pyplot.subplots`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on. ``ax.patches`` holds one bar per graded component,
+        in the framework's order; the bar of component ``k`` (counted from
+        the top, ``y = k``) starts at the left edge ``-0.5`` and ends at the
+        grade's column plus 0.4 (D is column 0, A column 3). The y tick
+        labels are the components' labels, top to bottom; each ungraded
+        component gets the text ``"not yet graded"``.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed; the message gives the install command
+        ``pip install 'personalise[plot]'``.
+    InvalidParameterError
+        If ``review`` is not a :class:`~personalise.SelfReview` or ``ax`` is
+        not a matplotlib Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")  # draw off-screen; not needed in a notebook
+    >>> import personalise as pl
+    >>> review = pl.SelfReview.template(school="Hillside").with_grade("afl", "A").with_grade("mentoring", "C")
+    >>> ax = pl.plot_self_review(review)
+    >>> [(float(bar.get_y() + bar.get_height() / 2), float(bar.get_x() + bar.get_width())) for bar in ax.patches]
+    [(1.0, 3.4), (4.0, 1.4)]
+    >>> [label.get_text().split(":")[0] for label in ax.get_xticklabels()]
+    ['D', 'C', 'B', 'A']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    try:
+        import matplotlib.axes
+    except ImportError as err:
+        raise ImportError(_INSTALL_HINT.replace("plot_support", "plot_self_review")) from err
+    if not all(hasattr(review, name) for name in ("components", "grades", "scale", "framework_info")):
+        raise InvalidParameterError(f"review must be a SelfReview; got {type(review).__name__}", value=review)
+    components, scale = review.components, review.scale
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(9.0, 1.2 + 0.55 * len(components)), layout="constrained")
+    elif not isinstance(ax, matplotlib.axes.Axes):
+        raise InvalidParameterError(f"ax must be a matplotlib Axes or None; got {ax!r}", value=ax)
+
+    columns = {grade: len(scale.grades) - 1 - k for k, grade in enumerate(scale.grades)}  # D left, A right
+    for row, component in enumerate(components):
+        grade = review.grades[component.code]
+        if grade is None:
+            ax.text(-0.45, row, "not yet graded", va="center", ha="left", style="italic", color="0.35")
+            continue
+        ax.barh(row, columns[grade] + 0.9, left=-0.5, height=0.55, color="C0", label=f"_{component.code}")
+        ax.text(columns[grade] + 0.35, row, grade, va="center", ha="right", color="white", fontweight="bold")
+    order = sorted(scale.grades, key=columns.__getitem__)
+    ax.set_xticks([columns[g] for g in order])
+    ax.set_xticklabels([textwrap.fill(f"{g}: {scale.descriptor(g)}", 24) for g in order], fontsize=8)
+    ax.set_xlim(-0.5, len(scale.grades) - 0.5)
+    ax.set_yticks(range(len(components)))
+    ax.set_yticklabels([textwrap.fill(c.label, 28) for c in components])
+    ax.set_ylim(len(components) - 0.5, -0.5)  # the first component at the top
+    for edge in range(len(scale.grades) - 1):
+        ax.axvline(edge + 0.5, color="0.85", linewidth=0.8, zorder=0)
+    named = [part for part in (review.school, review.date and review.date.isoformat()) if part]
+    title = "Self-review" + (f": {', '.join(named)}" if named else "")
+    ax.set_title(f"{title}\n{review.framework_info.title} (the school's own grades, an ordinal scale)", fontsize=10)
+    return ax

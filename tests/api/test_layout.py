@@ -40,10 +40,12 @@ HOMES = {
     "personalise.content": "BKTModel BKTParams Recommendations crossvalidate elo_update estimate_mastery fit_bkt "
     "inner_fringe readiness "
     "recommend_next select_items success_probability target_difficulty update_mastery",
-    "personalise.teaching": "Decision Diagnosis Group GroupingFinding HingeQuestion Verification audit_grouping decide "
-    "diagnose flexible_groups guess_corrected verify",
-    "personalise.scaffolds": "Finding Scaffold ScaffoldState audit_scaffolds backward_fading contingent_fading "
-    "exponential_fading linear_fading mastery_fading stepwise_fading",
+    "personalise.teaching": "ComponentEvidence Decision Diagnosis Group GroupingFinding HingeQuestion ReviewComponent "
+    "ReviewFramework ReviewScale SelfReview Verification audit_grouping decide diagnose flexible_groups guess_corrected "
+    "review_frameworks review_scale verify",
+    "personalise.scaffolds": "FadingExplorer Finding Scaffold ScaffoldState audit_scaffolds backward_fading "
+    "contingent_fading explore_fading exponential_fading fading_paths linear_fading mastery_fading plot_fading "
+    "stepwise_fading",
     "personalise.simulation": "AdaptiveContent Assignment FadingScaffolds FixedGroups FlexibleGroups LearnerModel "
     "MasteryLearning PermanentScaffolds PolicyRun PolicySetting ResponsiveTeaching SimulationResult TieredTasks "
     "WholeClassPace policy_from_dict policy_from_name simulate",

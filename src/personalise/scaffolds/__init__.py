@@ -13,11 +13,16 @@ nothing on it changes its goal: support varies, the goal does not.
 n_scaffolds)`` arrays updated in one vectorised call, and
 :func:`audit_scaffolds` looks for the two lethal mutations: support that
 never fades, and goals lowered for some learners (tiered tasks).
+
+:func:`fading_paths` and :func:`plot_fading` compare the rules on one run of
+answers, and :func:`explore_fading` does the same in a notebook, the answers
+added by clicking (a :class:`FadingExplorer`; it needs the ``widgets`` extra).
 """
 
 from __future__ import annotations
 
 from personalise.scaffolds.audit import Finding, audit_scaffolds
+from personalise.scaffolds.explore import FadingExplorer, explore_fading
 from personalise.scaffolds.fading import (
     BackwardFading,
     ContingentFading,
@@ -34,6 +39,7 @@ from personalise.scaffolds.fading import (
     rule_from_dict,
     stepwise_fading,
 )
+from personalise.scaffolds.paths import fading_paths, plot_fading
 from personalise.scaffolds.scaffold import KINDS, WOOD_FUNCTIONS, Scaffold
 from personalise.scaffolds.state import ScaffoldState
 
@@ -43,6 +49,7 @@ __all__ = [
     "BackwardFading",
     "ContingentFading",
     "ExponentialFading",
+    "FadingExplorer",
     "FadingRule",
     "Finding",
     "LinearFading",
@@ -53,9 +60,12 @@ __all__ = [
     "audit_scaffolds",
     "backward_fading",
     "contingent_fading",
+    "explore_fading",
     "exponential_fading",
+    "fading_paths",
     "linear_fading",
     "mastery_fading",
+    "plot_fading",
     "rule_from_dict",
     "stepwise_fading",
 ]

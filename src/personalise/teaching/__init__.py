@@ -13,6 +13,11 @@ change (fixed ability groups, tracking).
 Groups are temporary: they are computed from the latest evidence on every
 call and never stored on a learner.
 
+A :class:`SelfReview` is a school's own review of personalised learning: five
+components (West-Burnham 2007, or the DfES 2004), each graded A to D by the
+school, with :meth:`SelfReview.evidence` listing beside each grade what the
+library records for it.
+
 The thresholds here (:data:`PROCEED_AT`, :data:`REGROUP_AT`,
 :data:`MIN_ANSWERED`) are design defaults, not research findings (DOMAIN.md
 section 3.2).
@@ -51,10 +56,20 @@ from personalise.teaching.grouping import (
     flexible_groups,
 )
 from personalise.teaching.principles import PHASES, PhaseSpec, Principle, principles_of_instruction
+from personalise.teaching.review_evidence import ComponentEvidence
+from personalise.teaching.review_vocabulary import (
+    ReviewComponent,
+    ReviewFramework,
+    ReviewScale,
+    review_frameworks,
+    review_scale,
+)
+from personalise.teaching.self_review import SelfReview
 from personalise.teaching.verification import Verification, verify
 
 __all__ = [
     "ACTIONS",
+    "ComponentEvidence",
     "Decision",
     "Diagnosis",
     "GROUP_KINDS",
@@ -68,6 +83,10 @@ __all__ = [
     "PhaseSpec",
     "Principle",
     "REGROUP_AT",
+    "ReviewComponent",
+    "ReviewFramework",
+    "ReviewScale",
+    "SelfReview",
     "Verification",
     "audit_grouping",
     "decide",
@@ -75,5 +94,7 @@ __all__ = [
     "flexible_groups",
     "guess_corrected",
     "principles_of_instruction",
+    "review_frameworks",
+    "review_scale",
     "verify",
 ]
