@@ -1,19 +1,23 @@
 """Sphinx configuration for the personalise documentation.
 
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html``.
-The build needs no network access: no intersphinx, and the theme is Sphinx's
-built-in alabaster. The tutorial notebooks are executed on every build
-(myst-nb, with the local ``python3`` Jupyter kernel from ipykernel), and an
-error in any cell fails the build; add ``-T`` to print the failing cell and
-its traceback.
+The build needs no network access: no intersphinx, and the theme
+(pydata-sphinx-theme) ships its fonts and scripts. The tutorial notebooks are
+executed on every build (myst-nb, with the local ``python3`` Jupyter kernel
+from ipykernel), and an error in any cell fails the build; add ``-T`` to print
+the failing cell and its traceback. The gallery page's thumbnails are drawn by
+the library at the end of every build (the local extension ``_ext/gallery.py``).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import personalise
+
+sys.path.insert(0, str(Path(__file__).with_name("_ext")))  # local extensions: gallery
 
 # -- Project -----------------------------------------------------------------
 project = "personalise"
@@ -28,6 +32,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "numpydoc",
     "myst_nb",  # loads myst_parser for the .md pages and executes the notebooks
+    "gallery",  # _ext/gallery.py: the gallery page, its thumbnails drawn by the library at build time
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
@@ -56,20 +61,39 @@ autosummary_imported_members = False
 autodoc_typehints = "none"  # types are in the numpydoc "Parameters" sections
 autodoc_member_order = "bysource"
 autodoc_default_options = {"members": True}
+toc_object_entries_show_parents = "hide"  # "On this page" of a class lists n_learners, not SimulationResult.n_learners
 numpydoc_show_class_members = False  # members are documented by the class template
 numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = True
 
 # -- HTML --------------------------------------------------------------------
-html_theme = "alabaster"
+html_theme = "pydata_sphinx_theme"
 html_title = f"personalise {release}"
-html_theme_options = {
-    "description": "Personalised-learning models for whole cohorts",
-    "fixed_sidebar": True,
-    "show_relbars": True,
-}
-html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
+html_short_title = "personalise"
+html_static_path = ["_static"]
+html_css_files = ["personalise.css"]  # wide code, tables and outputs scroll in their box; the gallery grid
 html_show_sourcelink = False
+html_context = {"default_mode": "auto"}  # light or dark as the reader's system prefers; the switcher overrides
+html_theme_options = {
+    # the navbar: the title (html_title), search and the light/dark switcher; no links elsewhere
+    "logo": {"text": html_title},
+    "navbar_start": ["navbar-logo"],
+    "navbar_center": [],
+    "navbar_end": ["theme-switcher"],
+    "navbar_persistent": ["search-button-field"],
+    # the left sidebar: every page, grouped as in the toctrees of index.md (_templates/sidebar-nav-all.html)
+    "navigation_depth": 2,
+    "show_nav_level": 1,
+    "collapse_navigation": False,
+    # the right sidebar, "On this page": sections and subsections
+    "secondary_sidebar_items": ["page-toc"],
+    "show_toc_level": 2,
+    "show_prev_next": True,
+    "back_to_top_button": True,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {"**": ["sidebar-nav-all"]}
 
 
 # -- Keep the API reference complete -----------------------------------------
