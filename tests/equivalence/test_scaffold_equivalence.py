@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import event, given
@@ -24,11 +25,13 @@ from hypothesis import strategies as st
 
 import personalise as pl
 from tests.scaffold_reference import (
+    BY_OPPORTUNITY,
     COUNTERS,
     RULE_NAMES,
     RefScaffold,
     Spec,
     close,
+    contingent_ref,
     make_rule,
     rule_specs,
     uses_mastery,
@@ -313,3 +316,143 @@ def test_counters_agree_at_the_int32_boundary() -> None:
         s.after(True)
     with pytest.raises(pl.InvalidParameterError, match="limit"):
         pl.ScaffoldState.start(1, [s]).after(np.array([[True]]))
+
+
+# ------------------------------------------------------- storage boundaries
+# The cohort form stores counters as uint8, uint16 or uint32 and levels as
+# codes (ScaffoldState, Notes). These tests put counters and rungs at the
+# edges of those types and check that nothing wraps, saturates or changes
+# behaviour there: the cohort form equals the object form (Python ints) and
+# the plain-Python reference, step by step.
+EDGES = (254, 255, 256, 65_534, 65_535, 65_536)
+
+
+def stored(state: pl.ScaffoldState, name: str) -> np.ndarray:
+    """The array a state keeps for ``name`` (level codes or a counter), in its storage type."""
+    return getattr(state, "_" + name)
+
+
+@st.composite
+def edge_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """A cohort whose counters start at or next to the largest value of a storage type."""
+    specs = [draw(rule_specs()) for _ in range(draw(st.integers(1, 3)))]
+    return {
+        "specs": specs,
+        "n": draw(st.integers(1, 4)),
+        "steps": draw(st.integers(1, 4)),
+        "edge": draw(st.sampled_from(EDGES)),
+        "which": draw(st.sampled_from(COUNTERS)),
+        "p_success": draw(st.sampled_from([0.0, 0.5, 1.0])),
+        "active": draw(st.booleans()),
+        "seed": draw(seeds),
+    }
+
+
+@examples(150)
+@given(case=edge_cases())
+def test_counters_stay_exact_at_the_edges_of_their_storage_types(case: dict[str, Any]) -> None:
+    """A counter at 255 or 65,535 counts on to 256 or 65,536 (the storage widens); the rules do not notice."""
+    specs, n = case["specs"], case["n"]
+    m = len(specs)
+    rng = np.random.default_rng(case["seed"])
+    edge, which = case["edge"], case["which"]
+    counts = {"opportunities": edge, "successes": 0, "failures": 0, "streak": 0, "failure_run": 0}
+    if which in ("successes", "failures"):
+        counts[which] = edge
+    elif which != "opportunities":
+        counts[which] = edge
+        if which == "streak":  # a run of successes that leaves the reference's pending count at 0
+            counts[which] = edge - edge % math.lcm(*(spec[1].get("fade_after", 1) for spec in specs))
+    event(f"{which} at {counts[which]}")
+    fresh = [pl.Scaffold(SKILLS[j], make_rule(spec)) for j, spec in enumerate(specs)]
+    others = {name: value for name, value in counts.items() if name != "opportunities"}
+    objects = [[attrs.evolve(s.advanced(edge), **others) for s in fresh] for _ in range(n)]  # levels agree with the clock
+    refs = [[RefScaffold(spec) for spec in specs] for _ in range(n)]
+    for row in refs:
+        for ref in row:
+            for name, value in counts.items():
+                setattr(ref, name, value)
+    state = pl.ScaffoldState.start(0, fresh)
+    state = pl.ScaffoldState(state.skills, state.kinds, state.rules,
+                             [[s.level for s in row] for row in objects],
+                             *([[getattr(s, name) for s in row] for row in objects] for name in COUNTERS))
+    assert_same(state, objects, specs, step=0)
+    for name in COUNTERS:  # a state built from counts stores each in the narrowest type that holds it
+        assert stored(state, name).dtype == np.dtype(np.uint8 if counts[name] <= 255 else np.uint16 if counts[name] <= 65_535 else np.uint32)
+    for step in range(1, case["steps"] + 1):
+        outcomes = read_only(rng.random((n, m)) < case["p_success"])
+        active = read_only(rng.random((n, m)) < 0.7) if case["active"] else None
+        mastery = read_only(rng.random((n, m)))
+        state = state.after(outcomes, mastery=mastery, active=active)
+        for i in range(n):
+            for j in range(m):
+                if active is None or active[i, j]:
+                    objects[i][j] = objects[i][j].after(bool(outcomes[i, j]), mastery=float(mastery[i, j]))
+                    refs[i][j].after(bool(outcomes[i, j]), float(mastery[i, j]))
+        assert_same(state, objects, specs, step)
+        for i in range(n):
+            for j in range(m):
+                assert {name: int(getattr(state, name)[i, j]) for name in COUNTERS} == refs[i][j].counters()
+                assert close(float(state.support[i, j]), refs[i][j].support), (specs[j], step)
+        for name in COUNTERS:  # unsigned storage, wide enough for every count (checked above against the objects)
+            assert stored(state, name).dtype.kind == "u"
+
+
+@pytest.mark.parametrize("fade_after", [2, 255, 256, 300])
+def test_a_long_run_of_successes_fades_on_time_past_255(fade_after: int) -> None:
+    """``streak`` modulo ``fade_after`` decides each step down, so the run must stay exact past 255."""
+    rule = pl.contingent_fading(levels=3, fade_after=fade_after)
+    s = pl.Scaffold("a", rule)
+    state = pl.ScaffoldState.start(2, [s])
+    steps = max(260, 2 * fade_after + 2)
+    rungs = contingent_ref([True] * steps, levels=3, fade_after=fade_after)
+    for k in range(1, steps + 1):
+        s = s.after(True)
+        state = state.after(np.ones((2, 1), dtype=bool))
+        assert state.level[0, 0] == s.level == rungs[k], k
+        assert state.streak[1, 0] == s.streak == k
+    assert stored(state, "streak").dtype == np.uint16 and stored(state, "opportunities").dtype == np.uint16
+
+
+@examples(60)
+@given(spec=rule_specs(BY_OPPORTUNITY), seed=seeds)
+def test_clock_codes_give_the_rule_s_own_levels_for_any_count(spec: Spec, seed: int) -> None:
+    """An opportunity rule's level stops changing at its last step, so ``min(t // every, cap)`` codes every count.
+
+    The stored table holds the rule's own vectorised values: decoding gives
+    the same bits as :meth:`at_many` for any count, however large.
+    """
+    from personalise.scaffolds.fading import _coding
+
+    rule = make_rule(spec)
+    coding = _coding(rule)
+    assert coding is not None and not coding.ladder
+    rng = np.random.default_rng(seed)
+    t = np.concatenate([np.arange(3 * (coding.cap + 1) * coding.every + 3), rng.integers(0, 2**31 - 1, 200)])
+    codes = np.minimum(t // coding.every, coding.cap)
+    np.testing.assert_array_equal(coding.levels[codes].view(np.uint64), np.asarray(rule.at_many(t)).view(np.uint64))
+    for count in (0, coding.cap * coding.every, coding.cap * coding.every + 1, 70_000):
+        assert pl.Scaffold("a", rule).advanced(count).level == coding.levels[min(count // coding.every, coding.cap)]
+
+
+@examples(40)
+@given(spec=rule_specs(("contingent", "backward")), start=st.sampled_from([0, 1, 253, 254]), steps=st.integers(1, 6),
+       p=st.sampled_from([0.0, 0.5, 1.0]), seed=seeds)
+def test_ladder_codes_at_the_top_of_uint8(spec: Spec, start: int, steps: int, p: float, seed: int) -> None:
+    """A ladder with 254 rungs keeps uint8 codes: one rung more than the top still fits, nothing wraps."""
+    name, params = spec
+    params = {**params, ("levels" if name == "contingent" else "n_steps"): 254}
+    if name == "contingent":
+        params["start"] = start
+    rule = make_rule((name, params))
+    s = pl.Scaffold("a", rule, level=float(start))
+    state = pl.ScaffoldState.start(3, [s])
+    assert stored(state, "level").dtype == np.uint8
+    objects = [s] * 3
+    rng = np.random.default_rng(seed)
+    for _ in range(steps):
+        outcomes = rng.random((3, 1)) < p
+        state = state.after(outcomes)
+        objects = [o.after(bool(outcomes[i, 0])) for i, o in enumerate(objects)]
+        assert [float(x) for x in state.level[:, 0]] == [o.level for o in objects]
+        assert [float(x) for x in state.support[:, 0]] == [o.support for o in objects]

@@ -360,7 +360,7 @@ def test_state_counters_must_be_whole_numbers() -> None:
 
 
 def test_state_counters_beyond_int32_are_kept_or_refused() -> None:
-    """Counters are int32 in the cohort form; a larger count must be refused, never wrapped.
+    """Counters are exact up to 2**31 - 1 in the cohort form; a larger count must be refused, never wrapped.
 
     Found (since "int32 counters"): ``ScaffoldState.from_json`` wraps
     ``2**32 + 3`` opportunities to 3 silently, and ``ScaffoldState.start`` with

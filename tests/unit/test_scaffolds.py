@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from typing import Any
 
 import attrs
 import networkx as nx
@@ -26,6 +27,7 @@ import pytest
 
 import personalise as pl
 from tests.scaffold_reference import (
+    COUNTERS,
     RefScaffold,
     close,
     contingent_ref,
@@ -485,6 +487,114 @@ def test_state_json_document() -> None:
     back = pl.ScaffoldState.from_json(state.to_json())
     assert back == state and back.skills == ("a", 5)
     assert back.level.dtype == np.float64
+
+
+# --------------------------------------------------------------- storage
+def stored(state: pl.ScaffoldState) -> dict[str, np.dtype]:
+    """The storage type of each array the state keeps (level codes and counters)."""
+    return {name: getattr(state, "_" + name).dtype for name in ("level", *COUNTERS)}
+
+
+@pytest.mark.parametrize(
+    ("rule", "level_type"),
+    [
+        (pl.contingent_fading(levels=5), np.uint8),
+        (pl.contingent_fading(levels=254), np.uint8),
+        (pl.contingent_fading(levels=255), np.uint16),  # 256 rungs: one more than uint8 has room for
+        (pl.backward_fading(4), np.uint8),
+        (pl.linear_fading(10), np.uint8),
+        (pl.linear_fading(300), np.uint16),
+        (pl.linear_fading(70_000), np.float64),  # a table of 70,001 levels is not kept
+        (pl.stepwise_fading(3), np.uint8),
+        (pl.exponential_fading(3.0), np.uint8),
+        (pl.exponential_fading(500.0, floor=1e-9), np.uint16),
+        (pl.exponential_fading(1e6), np.float64),  # 4.3 million steps before it fades: not kept as a table
+        (pl.mastery_fading(), np.float64),
+    ],
+)
+def test_levels_are_stored_in_the_narrowest_type_that_holds_them(rule: Any, level_type: type) -> None:
+    state = pl.ScaffoldState.start(3, [pl.Scaffold("a", rule)])
+    assert stored(state) == {"level": np.dtype(level_type), **{name: np.dtype(np.uint8) for name in COUNTERS}}
+    assert state.level.dtype == np.float64 and state.support.dtype == np.float64 and state.opportunities.dtype == np.int32
+    s = pl.Scaffold("a", rule)
+    for success in (True, False, True, True):
+        state = state.after(np.full((3, 1), success), mastery=np.full((3, 1), 0.5))
+        s = s.after(success, mastery=0.5)
+        assert float(state.level[2, 0]) == s.level and float(state.support[2, 0]) == s.support
+    assert stored(state)["level"] == np.dtype(level_type)
+
+
+def test_a_contingent_cohort_is_six_bytes_per_cell() -> None:
+    state = pl.ScaffoldState.start(1000, [pl.Scaffold(k, pl.contingent_fading()) for k in "abcdefgh"])
+    for _ in range(3):
+        state = state.after(np.ones((1000, 8), dtype=bool))
+    assert sum(getattr(state, "_" + name).nbytes for name in ("level", *COUNTERS)) == 6 * 8000
+
+
+def test_levels_that_are_not_table_values_are_kept_as_given() -> None:
+    """A level set by hand between a rule's values, or -0.0, keeps float64 storage, bit for bit."""
+    for rule, level in ((pl.linear_fading(4), 0.3), (pl.stepwise_fading(2), -0.0), (pl.contingent_fading(), -0.0)):
+        s = pl.Scaffold("a", rule, level=level)
+        state = pl.ScaffoldState.start(2, [s])
+        assert stored(state)["level"] == np.float64
+        assert state.level[0, 0].tobytes() == np.float64(level).tobytes()
+        assert json.loads(state.to_json())["level"] == [[level], [level]] and f"[{level!r}]" in state.to_json()
+        new = state.after(np.array([[True], [False]]), active=np.array([[True], [False]]))
+        assert float(new.level[0, 0]) == s.after(True).level and new.level[1, 0].tobytes() == np.float64(level).tobytes()
+
+
+def test_counters_widen_only_when_a_count_passes_255() -> None:
+    """The bound of each counter grows by one per update; the values are looked at only when it reaches 255."""
+    state = pl.ScaffoldState.start(4, [pl.Scaffold("a", pl.contingent_fading())])
+    outcomes = np.array([[True], [False], [True], [True]])
+    for step in range(1, 301):
+        state = state.after(outcomes if step % 3 else ~outcomes)
+        if step == 255:
+            assert set(stored(state).values()) == {np.dtype(np.uint8)}
+    # opportunities (300), successes (200) and failures (100) passed 255; runs are at most 2
+    assert stored(state) == {"level": np.uint8, "opportunities": np.uint16, "successes": np.uint8,
+                             "failures": np.uint8, "streak": np.uint8, "failure_run": np.uint8}
+    assert int(state.opportunities.max()) == 300 and int(state.streak.max()) <= 2
+
+
+def test_a_run_at_the_counter_limit_is_refused() -> None:
+    """Both forms refuse to count a run past 2**31 - 1 (the cohort form used to wrap it to a negative number)."""
+    s = pl.Scaffold("a", pl.contingent_fading(), opportunities=5, streak=2**31 - 1)
+    with pytest.raises(pl.InvalidParameterError, match="2147483647"):
+        s.after(True)
+    state = pl.ScaffoldState.start(1, [s])
+    assert stored(state)["streak"] == np.uint32 and state.streak[0, 0] == 2**31 - 1
+    with pytest.raises(pl.InvalidParameterError, match="a streak counter is at its limit"):
+        state.after(np.array([[True]]))
+
+
+# Written by the previous, full-width implementation (float64 levels, int32 counters) for the
+# state built in test_documents_are_the_same_as_before: mixed rules, hand-set levels (0.3, -0.0),
+# counts past 255 and 65,535, and an update with some cells inactive.
+DOCUMENT = (
+    '{"schema": "personalise.scaffold_state/1", "skills": ["s0", "s1", "s2", "s3", "s4"], "kinds": ["prompt", "prompt", "prompt", "prompt", "prompt"], "rules": [{"rule": "contingent", "levels": 3, "fade_after": 2, "start": null}, {"rule": "linear", "opportunities": 4}, {"rule": "exponential", "half_life": 1.5, "floor": 0.05}, {"rule": "stepwise", "every": 2, "levels": [1.0, 0.4, 0.0]}, {"rule": "backward", "n_steps": 2, "reinstate": false}], "level": [[3.0, 0.5, 0.6299605249474366, 0.4, 2.0], [0.0, 0.0, 0.0, -0.0, 0.0], [0.0, 0.0, 0.3, 0.0, 0.0]], "opportunities": [[1, 2, 1, 3, 1], [301, 6, 70001, 3, 2], [256, 65536, 7, 10, 3]], "successes": [[1, 1, 1, 2, 0], [201, 3, 1, 1, 2], [255, 0, 7, 9, 2]], "failures": [[0, 1, 0, 1, 1], [99, 3, 1, 2, 0], [0, 65536, 0, 1, 1]], "streak": [[1, 0, 1, 1, 0], [256, 1, 0, 0, 2], [255, 0, 7, 0, 1]], "failure_run": [[0, 1, 0, 0, 1], [0, 0, 1, 2, 0], [0, 65536, 0, 1, 0]]}'
+)
+
+
+def test_documents_are_the_same_as_before() -> None:
+    rules = [pl.contingent_fading(levels=3, fade_after=2), pl.linear_fading(4), pl.exponential_fading(1.5),
+             pl.stepwise_fading(2, levels=(1.0, 0.4, 0.0)), pl.backward_fading(2, reinstate=False)]
+    state = pl.ScaffoldState(
+        [f"s{j}" for j in range(5)], ["prompt"] * 5, rules,
+        [[3.0, 0.75, 1.0, 1.0, 2.0], [1.0, 0.3, 1.0, -0.0, 0.0], [0.0, 0.0, 0.3, 0.0, 1.0]],
+        [[0, 1, 0, 2, 0], [300, 5, 70000, 3, 1], [255, 65535, 7, 9, 2]],
+        [[0, 1, 0, 1, 0], [200, 2, 1, 1, 1], [254, 0, 7, 9, 1]],
+        [[0, 0, 0, 1, 0], [99, 3, 0, 2, 0], [0, 65535, 0, 0, 1]],
+        [[0, 1, 0, 0, 0], [255, 0, 0, 0, 1], [254, 0, 7, 9, 0]],
+        [[0, 0, 0, 1, 0], [0, 3, 0, 2, 0], [0, 65535, 0, 0, 1]],
+    )
+    state = state.after(np.array([[1, 0, 1, 1, 0], [1, 1, 0, 0, 1], [1, 0, 1, 0, 1]]),
+                        active=np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 1], [1, 1, 0, 1, 1]]))
+    assert state.to_json() == DOCUMENT
+    loaded = pl.ScaffoldState.from_json(DOCUMENT)
+    assert loaded == state and loaded.to_json() == DOCUMENT
+    outcomes = np.eye(3, 5, dtype=bool)
+    assert loaded.after(outcomes).to_json() == state.after(outcomes).to_json()
 
 
 # ---------------------------------------------------------------- audits

@@ -519,3 +519,73 @@ def rule_from_dict(data: Mapping[str, Any]) -> FadingRule:
         return _RULES[name](**fields)
     except TypeError as err:
         raise InvalidParameterError(f"bad fields for fading rule {name!r}: {err}", value=dict(data)) from None
+
+
+# ------------------------------------------------------------- level codes
+#: Most entries of a level table (:func:`_coding`): its codes then fit ``uint16`` with room for one rung more.
+TABLE_LIMIT = 65_535
+
+
+def _frozen_table(values: Any) -> Float:
+    table = np.array(values, dtype=np.float64)
+    table.flags.writeable = False
+    return table
+
+
+@attrs.frozen(eq=False)
+class _Coding:
+    """How the cohort form stores one rule's levels: ``level = levels[code]``, ``support = supports[code]``.
+
+    ``ladder``: the code is the rung, ``0 .. cap``, moved by outcomes (one
+    down after a success when the run of successes is a multiple of
+    ``fade_after``, one up after a failure when ``climbs``). Otherwise the
+    code is the rule's clock, ``min(opportunities // every, cap)``: the level
+    is a function of the opportunity count that stops changing at ``cap``.
+    """
+
+    levels: Float
+    supports: Float
+    ladder: bool
+    every: int = 1
+    cap: int = 0
+    climbs: bool = True
+    fade_after: int = 1
+
+
+def _coding(rule: FadingRule) -> _Coding | None:
+    """The code table of ``rule``, or None when the cohort form keeps its levels as float64.
+
+    Only this module's rule classes are coded (a subclass may redefine its
+    levels), and only when the table has at most :data:`TABLE_LIMIT` entries.
+    The tables are made with each rule's own vectorised form, so a level read
+    from its code has exactly the bits the rule computes.
+    """
+    kind = type(rule)
+    if kind is ContingentFading or kind is BackwardFading:
+        assert isinstance(rule, _Ladder)
+        if rule.top + 1 > TABLE_LIMIT:
+            return None
+        levels = _frozen_table(np.arange(rule.top + 1))
+        fade_after = rule.fade_after if isinstance(rule, ContingentFading) else 1
+        return _Coding(levels, _frozen_table(rule.supports(levels)), True, cap=rule.top, climbs=rule.climbs, fade_after=fade_after)
+    if kind is StepwiseFading:
+        assert isinstance(rule, StepwiseFading)
+        if len(rule.levels) > TABLE_LIMIT:
+            return None
+        levels = _frozen_table(rule.levels)
+        return _Coding(levels, levels, False, every=rule.every, cap=len(rule.levels) - 1)
+    if kind is LinearFading:
+        assert isinstance(rule, LinearFading)
+        cap = rule.opportunities
+    elif kind is ExponentialFading:
+        assert isinstance(rule, ExponentialFading)
+        try:
+            cap = rule.last + 1
+        except OverflowError:  # a half-life too long to count the clock
+            return None
+    else:
+        return None
+    if cap + 1 > TABLE_LIMIT:
+        return None
+    levels = _frozen_table(rule.at_many(np.arange(cap + 1, dtype=np.int64)))
+    return _Coding(levels, levels, False, cap=cap)

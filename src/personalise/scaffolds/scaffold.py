@@ -41,7 +41,7 @@ WOOD_FUNCTIONS = (
 SCAFFOLD_SCHEMA = "personalise.scaffold/1"
 STATE_SCHEMA = "personalise.scaffold_state/1"
 _COUNTERS = ("opportunities", "successes", "failures", "streak", "failure_run")
-#: Largest value of a history counter (counters are stored as int32 in the cohort form).
+#: Largest value of a history counter (the cohort form reads its counters as int32).
 COUNTER_LIMIT = 2**31 - 1
 
 Float = NDArray[np.float64]
@@ -108,6 +108,35 @@ def _counter(name: str) -> Any:
         return result
 
     return attrs.field(default=0, converter=check)
+
+
+def _level_grid(value: Any) -> Float:
+    """``value`` as a new float64 array of levels, for the cohort form."""
+    try:
+        return np.array(value, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"level must hold numbers; got {value!r}", value=value) from None
+
+
+def _counter_grid(value: Any, name: str) -> NDArray[Any]:
+    """``value`` as an array of whole numbers in [0, COUNTER_LIMIT], for the cohort form (not yet copied)."""
+    raw = np.asarray(value)
+    if raw.size:
+        if raw.dtype.kind not in "iuf" or raw.dtype == np.bool_:
+            raise InvalidParameterError(f"{name} must hold whole numbers; got dtype {raw.dtype}", value=raw.dtype)
+        bad = np.flatnonzero(~((raw == np.round(raw)) & (raw >= 0) & (raw <= COUNTER_LIMIT)).reshape(-1))
+        if bad.size:
+            item = raw.reshape(-1)[bad[0]].item()
+            where = np.unravel_index(int(bad[0]), raw.shape) if raw.ndim else ()
+            raise InvalidParameterError(
+                f"{name} must hold whole numbers in [0, {COUNTER_LIMIT}]; got {item!r} at {tuple(int(x) for x in where)}",
+                value=item,
+            )
+        return raw
+    try:
+        return np.array(raw, dtype=np.int32)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value) from None
 
 
 @attrs.frozen
