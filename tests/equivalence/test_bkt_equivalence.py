@@ -565,21 +565,30 @@ def small_chunks(chunk_rows: int) -> Iterator[None]:
     The library groups sequences into cache-sized chunks (``CHUNK_ROWS``
     answers, 65,536), so every small example above fits in one chunk. Like
     ``small_blocks`` for the next-step kernels, this shrinks the chunks so a
-    few dozen answers span many of them (and a skill spans several).
+    few dozen answers span many of them (and a skill spans several): for
+    predictions through ``sequences``, for fits through ``time_major``.
     """
     from personalise.content import _responses, bkt, bkt_fit
 
-    original = _responses.sequences
-    if "chunk_rows" not in inspect.signature(original).parameters:
-        pytest.skip("the sequence layout has no chunks")
+    for function in (_responses.sequences, _responses.time_major):
+        if "chunk_rows" not in inspect.signature(function).parameters:
+            pytest.skip("the sequence layout has no chunks")
     calls = []
 
-    def patched(*args: Any, **kwargs: Any) -> Any:
-        layout = original(*args, **{**kwargs, "chunk_rows": chunk_rows})
+    def patched_sequences(*args: Any, **kwargs: Any) -> Any:
+        layout = _responses.sequences(*args, **{**kwargs, "chunk_rows": chunk_rows})
         calls.append(int(layout.seq_ptr.size) - 1)  # number of chunks
         return layout
 
-    with mock.patch.object(bkt, "sequences", patched), mock.patch.object(bkt_fit, "sequences", patched):
+    def patched_time_major(lengths: Any, starts: Any, *args: Any, **kwargs: Any) -> Any:
+        layout = _responses.time_major(lengths, starts, chunk_rows=chunk_rows)
+        calls.append(int(layout[1].size) - 1)
+        return layout
+
+    with (
+        mock.patch.object(bkt, "sequences", patched_sequences),
+        mock.patch.object(bkt_fit, "time_major", patched_time_major),
+    ):
         yield
     assert calls, "the patched layout was not used"
 
@@ -620,14 +629,14 @@ def test_one_em_iteration_across_chunks(chunk_rows: int, case: tuple[Any, ...]) 
 @examples(25)
 @given(case=em_cases())
 def test_em_iterations_do_not_depend_on_chunking(chunk_rows: int, case: tuple[Any, ...]) -> None:
-    """Several EM iterations (convergence skipping included) give the same fit whatever the chunk size.
+    """Several EM iterations (convergence and leaving converged restarts out included) give the same fit,
+    to the last bit, whatever the chunk size.
 
-    Chunking changes only the order of floating-point sums. One step agrees to
-    1e-8 relative (above); over several iterations on nearly deterministic
-    data (a parameter driven towards 0 or 1) EM amplifies those last-bit
-    differences by an order of magnitude per iteration before the clip to
-    [1e-6, 1 - 1e-6] absorbs them (seen: 1e-14 -> 1e-8 in six iterations), so
-    the multi-iteration comparison is to 1e-6 absolute.
+    Every statistic is computed answer by answer with element-wise
+    operations and summed per (restart, skill) in one canonical order of
+    the distinct sequences, so the layout in chunks cannot change a bit
+    (over several iterations EM would amplify last-bit differences, so
+    anything short of equality would show here).
     """
     data, forgets, fixed, bounds, k, seed = case
     options = {"n_restarts": 2, "rng": seed, "forgets": forgets, "fixed": fixed, "bounds": bounds, "max_iter": 3 * k}
@@ -637,8 +646,8 @@ def test_em_iterations_do_not_depend_on_chunking(chunk_rows: int, case: tuple[An
             chunked = pl.fit_bkt(data, **options)
     np.testing.assert_array_equal(chunked.n_iter, whole.n_iter)
     for name in PARAM_NAMES:
-        np.testing.assert_allclose(getattr(chunked.params, name), getattr(whole.params, name), rtol=0, atol=1e-6)
-    np.testing.assert_allclose(chunked.log_likelihood, whole.log_likelihood, rtol=1e-9)
+        np.testing.assert_array_equal(getattr(chunked.params, name), getattr(whole.params, name))
+    np.testing.assert_array_equal(chunked.log_likelihood, whole.log_likelihood)
 
 
 def test_more_answers_than_one_chunk() -> None:

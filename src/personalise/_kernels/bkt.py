@@ -1,10 +1,11 @@
 """Pure NumPy kernels for Bayesian Knowledge Tracing (no validation).
 
-All kernels work on a time-major :class:`~personalise.content._responses.Sequences`
-layout and on parameter arrays of shape ``(n_restarts, n_sequences)`` (one
-value per restart and sequence, gathered from per-skill parameters), so every
-step is one vectorised operation over all sequences and restarts still active
-at that step. Probabilities stay in [0, 1] throughout (a scaled forward pass
+All kernels work on a time-major :class:`~personalise.content._responses.TimeMajor`
+layout, so every step is one vectorised operation over all sequences still
+active at that step. :func:`forward` takes parameter arrays of shape
+``(n_restarts, n_sequences)``; :func:`e_step` takes one value per sequence,
+where a sequence of the fit's layout is one (restart, distinct sequence)
+pair. Probabilities stay in [0, 1] throughout (a scaled forward pass
 and a forward-filter, backward-smoother), so sequences of any length stay
 finite. Plain-Python references live in ``tests/bkt_reference.py``.
 """
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise.content._responses import Sequences
+from personalise.content._responses import Sequences, TimeMajor
 
 Float = NDArray[np.float64]
 _TINY = 1e-300
@@ -37,7 +38,7 @@ def transition(after: Float, learn: Float, forget: Float) -> Float:
 
 
 def forward(
-    seq: Sequences, params: dict[str, Float], *, keep_rows: bool = False, skip: NDArray[np.bool_] | None = None
+    seq: Sequences, params: dict[str, Float], *, keep_rows: bool = False
 ) -> tuple[Float, Float, Float, Float | None]:
     """Scaled forward pass, chunk by chunk, step by step.
 
@@ -45,8 +46,7 @@ def forward(
     Returns, per restart and sequence, the log-likelihood and the P(L) at the
     opportunity after the last answer; per restart and row (layout order),
     the filtered P(L) after each answer; and, if ``keep_rows``, P(correct)
-    before each answer (else None). Chunks flagged in ``skip`` are left out
-    (their outputs are meaningless).
+    before each answer (else None).
     """
     n_restarts = params["prior"].shape[0]
     log_lik = np.zeros_like(params["prior"])
@@ -63,9 +63,7 @@ def forward(
     widest = int(seq.n_active.max(initial=0))
     buffers = [np.empty((n_restarts, widest)) for _ in range(3)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        for c, (s0, _, _, steps) in enumerate(seq.chunks()):
-            if skip is not None and skip[c]:
-                continue
+        for s0, _, _, steps in seq.chunks():
             for a, m in steps:
                 cols = slice(s0, s0 + m)
                 now = mastery[:, cols]
@@ -92,75 +90,108 @@ def forward(
     return log_lik, mastery, filtered, p_correct
 
 
-def smooth(
-    seq: Sequences, filtered: Float, params: dict[str, Float], *, skip: NDArray[np.bool_] | None = None
-) -> dict[str, Float]:
-    """Backward smoothing pass; expected sufficient statistics per restart and sequence.
+def e_step(layout: TimeMajor, right: Float, params: dict[str, Float], *, fold: int) -> dict[str, Float]:
+    """Forward filter and backward smoother, chunk by chunk: expected sufficient statistics per sequence.
 
-    Returns a dict of ``(n_restarts, n_sequences)`` arrays: ``first`` (P(L) at
-    the first answer), ``known`` (sum of P(L_t)), ``known_right`` (sum of P(L_t)
-    over right answers), ``known_not_last`` (sum over all but the last answer),
-    ``learned`` and ``forgot`` (expected unknown -> known and known -> unknown
-    transitions).
+    ``params`` holds one value per sequence (1-D arrays in layout order) and
+    ``right`` the answers as 0.0 / 1.0 in layout order. Each chunk is filtered
+    forwards and then smoothed backwards while its per-answer values are still
+    in cache. The P(answer) of ``fold`` consecutive answers are multiplied
+    before one log is taken (the caller picks ``fold`` so that the product
+    stays a normal float).
+
+    Returns a dict of ``(n_sequences,)`` arrays in layout order:
+    ``log_lik``, ``first`` (P(L) at the first answer given all answers),
+    ``known`` (sum of P(L_t)), ``known_right`` (sum of P(L_t) over right
+    answers), ``last`` (P(L) at the last answer), ``learned`` and ``forgot``
+    (expected unknown -> known and known -> unknown transitions).
     """
-    shape = params["prior"].shape
-    stats = {name: np.zeros(shape) for name in ("known", "known_right", "known_not_last", "learned", "forgot")}
-    gamma = np.zeros(shape)  # P(L) at the current step, per sequence
-    learn, forget = params["learn"], params["forget"]
+    prior, learn, forget = params["prior"], params["learn"], params["forget"]
+    guess, slip = params["guess"], params["slip"]
+    known_base, known_shift = slip, 1.0 - 2.0 * slip  # P(answer | known) = slip + right * known_shift
+    unknown_base, unknown_shift = 1.0 - guess, 2.0 * guess - 1.0  # P(answer | unknown)
     stay = 1.0 - forget
-    keep = stay - learn
-    right = seq.correct.astype(np.float64)
-    widest = int(seq.n_active.max(initial=0))
-    ahead, to_known, to_unknown, tmp = (np.empty((shape[0], widest)) for _ in range(4))
+    keep = stay - learn  # next L = learn + after * keep
     forgets = bool(forget.any())
-    for c, (s0, _, _, steps) in enumerate(seq.chunks()):
-        if skip is not None and skip[c]:
-            continue
-        for t in range(len(steps) - 1, -1, -1):
-            a, m = steps[t]
-            m_next = steps[t + 1][1] if t + 1 < len(steps) else 0
-            f = filtered[:, a : a + m_next]
-            cols = slice(s0, s0 + m_next)
-            g = gamma[:, cols]  # holds P(L_{t+1} | all) for continuing sequences
-            ah, tk, tu, tp = ahead[:, :m_next], to_known[:, :m_next], to_unknown[:, :m_next], tmp[:, :m_next]
-            if m_next and not forgets:  # standard BKT: fewer operations, same values
-                np.multiply(f, keep[:, cols], out=ah)
-                ah += learn[:, cols]
-                np.maximum(ah, _TINY, out=ah)
-                np.divide(g, ah, out=tk)
-                np.multiply(f, tk, out=tu)  # P(L_t | all): staying known is the only way to be known
-            elif m_next:
-                np.multiply(f, keep[:, cols], out=ah)
-                ah += learn[:, cols]
-                np.subtract(1.0, ah, out=tp)
-                # where P(L_{t+1}) is exactly 0 (or 1) its smoothed value is too: 0 / tiny = 0
-                np.maximum(ah, _TINY, out=ah)
-                np.maximum(tp, _TINY, out=tp)
-                np.divide(g, ah, out=tk)
-                np.subtract(1.0, g, out=tu)
-                tu /= tp
-                # forgot += f F to_unknown ; learned += (1 - f) T to_known
-                np.multiply(f, forget[:, cols], out=tp)
-                tp *= tu
-                stats["forgot"][:, cols] += tp
-                np.multiply(f, stay[:, cols], out=tu)
-                tu *= tk
-                tu += tp  # P(L_t | all) for continuing sequences
-            if m_next:  # learned += (1 - f) T to_known; P(L_t | all) replaces P(L_{t+1} | all)
-                np.subtract(1.0, f, out=tp)
-                tp *= learn[:, cols]
-                tp *= tk
-                stats["learned"][:, cols] += tp
-                g[...] = tu
-                stats["known_not_last"][:, cols] += tu
-            if m > m_next:  # sequences whose last answer is step t: smoothed = filtered
-                gamma[:, s0 + m_next : s0 + m] = filtered[:, a + m_next : a + m]
-            current = gamma[:, s0 : s0 + m]
-            stats["known"][:, s0 : s0 + m] += current
-            np.multiply(current, right[a : a + m], out=tmp[:, :m])
-            stats["known_right"][:, s0 : s0 + m] += tmp[:, :m]
-    stats["first"] = gamma
-    return stats
+    # standard BKT: P(L_{t+1} | past) >= learn, so it is 0 only where learn is
+    guard = not bool((learn > 0).all())
+    n = prior.size
+    out = {name: np.zeros(n) for name in ("log_lik", "known", "known_right", "learned", "forgot")}
+    gamma, last, product = np.empty(n), np.empty(n), np.ones(n)
+    widest_rows = int(np.diff(layout.row_ptr).max(initial=0))
+    filtered, ahead = np.empty(widest_rows), np.empty(widest_rows)  # per answer of the current chunk
+    widest = int(layout.n_active.max(initial=0))
+    b1, b2, b3, b4 = (np.empty(widest) for _ in range(4))
+    log_lik, learned, forgot = out["log_lik"], out["learned"], out["forgot"]
+    known, known_right = out["known"], out["known_right"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for s0, n0, r0, steps in layout.chunks():
+            now = prior[s0 : s0 + n0]
+            for t, (a, m) in enumerate(steps):
+                cols = slice(s0, s0 + m)
+                y = right[a : a + m]
+                kn, un, ev = b1[:m], b2[:m], b3[:m]
+                np.multiply(known_shift[cols], y, out=kn)
+                kn += known_base[cols]
+                kn *= now[:m]  # P(L, answer)
+                np.multiply(unknown_shift[cols], y, out=un)
+                un += unknown_base[cols]
+                np.subtract(1.0, now[:m], out=ev)
+                un *= ev  # P(not L, answer)
+                np.add(kn, un, out=ev)  # P(answer)
+                f = filtered[a - r0 : a - r0 + m]
+                np.divide(kn, ev, out=f)
+                product[cols] *= ev
+                if (t + 1) % fold == 0:
+                    np.log(product[cols], out=ev)
+                    log_lik[cols] += ev
+                    product[cols] = 1.0
+                now = ahead[a - r0 : a - r0 + m]
+                np.multiply(f, keep[cols], out=now)
+                now += learn[cols]  # P(L_{t+1} | answers up to t)
+            chunk = slice(s0, s0 + n0)
+            log_lik[chunk] += np.log(product[chunk])
+            product[chunk] = 1.0
+            for t in range(len(steps) - 1, -1, -1):
+                a, m = steps[t]
+                m_next = steps[t + 1][1] if t + 1 < len(steps) else 0
+                f = filtered[a - r0 : a - r0 + m]
+                if m_next:
+                    cols = slice(s0, s0 + m_next)
+                    g = gamma[cols]  # P(L_{t+1} | all), replaced by P(L_t | all) below
+                    fc, ah = f[:m_next], ahead[a - r0 : a - r0 + m_next]
+                    tk, tu, tp, tq = b1[:m_next], b2[:m_next], b3[:m_next], b4[:m_next]
+                    if forgets or guard:  # where P(L_{t+1}) is exactly 0 its smoothed value is too: 0 / tiny = 0
+                        np.maximum(ah, _TINY, out=tp)
+                        np.divide(g, tp, out=tk)
+                    else:
+                        np.divide(g, ah, out=tk)
+                    np.subtract(1.0, fc, out=tq)
+                    tq *= tk
+                    learned[cols] += tq  # times learn at the end: (1 - f) T g / P(L_{t+1})
+                    if not forgets:  # standard BKT: staying known is the only way to be known
+                        np.multiply(fc, tk, out=g)
+                    else:
+                        np.subtract(1.0, ah, out=tp)
+                        np.maximum(tp, _TINY, out=tp)
+                        np.subtract(1.0, g, out=tu)
+                        tu /= tp
+                        np.multiply(fc, forget[cols], out=tp)
+                        tp *= tu
+                        forgot[cols] += tp  # f F (1 - g) / (1 - P(L_{t+1}))
+                        np.multiply(fc, stay[cols], out=tu)
+                        tu *= tk
+                        np.add(tu, tp, out=g)
+                if m > m_next:  # sequences whose last answer is step t: smoothed = filtered
+                    gamma[s0 + m_next : s0 + m] = f[m_next:m]
+                    last[s0 + m_next : s0 + m] = f[m_next:m]
+                current = gamma[s0 : s0 + m]
+                known[s0 : s0 + m] += current
+                np.multiply(current, right[a : a + m], out=b1[:m])
+                known_right[s0 : s0 + m] += b1[:m]
+    learned *= learn
+    out["first"], out["last"] = gamma, last
+    return out
 
 
 def update_events(

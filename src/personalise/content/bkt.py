@@ -9,8 +9,9 @@ then forgetting (DOMAIN conventions of Corbett and Anderson 1995)::
     L at next step   = P(L | answer) (1 - F) + (1 - P(L | answer)) T
 
 Fitting is Baum-Welch (EM) with a scaled forward pass and a forward-filter,
-backward-smoother, vectorised across all (learner, skill) sequences, skills
-and random restarts at once.
+backward-smoother, vectorised across the distinct answer sequences of every
+skill (each weighted by its number of learners) and the random restarts
+still iterating.
 """
 
 from __future__ import annotations

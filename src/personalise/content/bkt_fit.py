@@ -12,7 +12,15 @@ from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
 from personalise._validation import check_int
-from personalise.content._responses import COLUMNS, read_responses, sequences
+from personalise.content._responses import (
+    COLUMNS,
+    DistinctSequences,
+    TimeMajor,
+    distinct_sequences,
+    read_responses,
+    shrink,
+    time_major,
+)
 from personalise.content.bkt import _EPS, _INIT, METRICS, BKTModel, _check_metrics
 from personalise.content.bkt_params import PARAMETERS, BKTParams, skill_ids_of
 from personalise.content.tracing import responses_of
@@ -133,8 +141,8 @@ def fit_bkt(
     forgets : bool, default False
         Fit the forgetting rate; otherwise it is pinned at 0 (standard BKT).
     tol : float, default 1e-6
-        A skill stops when one iteration raises its log-likelihood by at most
-        ``tol`` times its number of answers.
+        A restart of a skill stops when one iteration raises its
+        log-likelihood by at most ``tol`` times the skill's number of answers.
     max_iter : int, default 100
         Iteration cap.
     bounds : mapping, optional
@@ -171,10 +179,14 @@ def fit_bkt(
     -----
     Initial values are drawn as in pyBKT: prior ~ U(0, 1), learn ~ U(0, 0.4),
     guess ~ U(0, 0.4), slip ~ U(0, 0.3), and forget ~ U(0, 0.3) when fitted.
+    Learners who gave the same answers on a skill contribute the same terms,
+    so each distinct answer sequence of a skill is fitted once and weighted
+    by its number of learners (sequences over 62 answers are not merged).
     Each iteration is one forward pass and one backward smoothing pass over
-    every answer for all restarts at once, so the work is
-    O(n_restarts * n_answers) per iteration with one Python step per answer
-    position (the longest sequence's length).
+    the answers of these sequences for every restart still iterating, so the
+    work is at most O(n_restarts * n_answers) per iteration, with one Python
+    step per answer position in each chunk of about 16,000 sequences. The
+    result does not depend on how the sequences are chunked.
 
     Examples
     --------
@@ -210,10 +222,11 @@ def fit_bkt(
     ids = responses.skill_ids
     fixed_values = _check_fixed(fixed, forgets, ids)
     limits = _check_bounds(bounds)
-    seq = sequences(responses)
-    if np.median(seq.length) < 3:
+    distinct = distinct_sequences(responses)
+    median_length = np.median(distinct.all_lengths)
+    if median_length < 3:
         warnings.warn(
-            f"the median sequence length is {np.median(seq.length):g} (< 3): BKT parameters are not "
+            f"the median sequence length is {median_length:g} (< 3): BKT parameters are not "
             "identifiable from such short sequences; treat the fitted values with care",
             IdentifiabilityWarning,
             stacklevel=2,
@@ -230,21 +243,21 @@ def fit_bkt(
             params[name] = np.clip(generator.uniform(low, high, size=(R, n_skills)), lo, hi)
     _keep_guess_plus_slip_below_one(params, fixed_values)
 
-    fit = _EM(seq, R, n_skills)
-    log_lik = fit.log_likelihood(params)
-    n_iter = np.zeros((R, n_skills), dtype=np.intp)
+    fit = _EM(distinct, R, n_skills, fold=_fold(fixed_values))
     active = np.broadcast_to(fit.n_answers > 0, (R, n_skills)).copy()
+    stats = fit.e_step(params, active)
+    log_lik = stats["log_lik"]
+    n_iter = np.zeros((R, n_skills), dtype=np.intp)
     allowed_gain = tol * fit.n_answers
     for _ in range(max_iter):
         if not active.any():
             break
-        proposal = fit.m_step(params, fixed_values, limits)
-        fit.set_active(active)
+        proposal = fit.m_step(stats, params, fixed_values, limits)
         params = {name: np.where(active, proposal[name], params[name]) for name in PARAMETERS}
-        new_log_lik = fit.log_likelihood(params)
-        gain = new_log_lik - log_lik
+        stats = fit.e_step(params, active)
+        gain = stats["log_lik"] - log_lik
         n_iter += active
-        log_lik = np.where(active, new_log_lik, log_lik)
+        log_lik = np.where(active, stats["log_lik"], log_lik)
         active &= gain > allowed_gain
     if not all(np.isfinite(v).all() for v in params.values()) or not np.isfinite(log_lik[:, fit.n_answers > 0]).all():
         raise InvalidParameterError("the EM fit broke down numerically (non-finite values)", value=None)
@@ -284,64 +297,152 @@ def _keep_guess_plus_slip_below_one(params: dict[str, Float], fixed: Mapping[str
         params["slip"] = np.clip(params["slip"], _EPS, np.maximum(1.0 - _EPS - params["guess"], _EPS))
 
 
+#: The products of P(answer) over this many answers stay above e**-700, a normal float (see _fold).
+_LOG_SMALLEST_PRODUCT = 700.0
+#: A chunk of the fit holds at most this many sequences (the width of one vectorised step) ...
+_CHUNK_WIDTH = 16384
+#: ... and at most about this many answers (its per-answer buffers: 16 bytes per answer, 32 MB).
+_CHUNK_ROWS = 1 << 21
+#: Leave converged pairs out of the layout when the pairs still iterating hold less than this share of it.
+_RELAYOUT_SHARE = 0.9
+
+
+def _fold(fixed: Mapping[str, Float]) -> int:
+    """How many answers' P(answer) the E-step may multiply before taking a log.
+
+    P(answer) is at least the smallest emission probability: free guess and
+    slip (and one minus them) stay at or above 1e-6, pinned ones are what
+    they are. A pinned 0 or 1 gives 1 (a log per answer, as -inf must show).
+    """
+    smallest = _EPS
+    for name in ("guess", "slip"):
+        if name in fixed and fixed[name].size:
+            smallest = min(smallest, float(fixed[name].min()), float(1.0 - fixed[name].max()))
+    if smallest <= 0.0:
+        return 1
+    return int(max(1, min(64, _LOG_SMALLEST_PRODUCT // -np.log(smallest))))
+
+
 class _EM:
-    """Sufficient statistics of one fit: forward, smooth, and per-skill sums."""
+    """Expected sufficient statistics of one fit, per (restart, skill) pair.
 
-    def __init__(self, seq: Any, n_restarts: int, n_skills: int) -> None:
-        self.seq, self.R, self.S = seq, n_restarts, n_skills
-        # Sums run over sequences in a canonical (skill, learner) order, so the fit does not
-        # depend on how sequences are laid out in chunks, to the last bit.
-        self.canonical = np.lexsort((seq.learner, seq.skill))
-        skill_sorted = seq.skill[self.canonical]
-        self.present = np.unique(skill_sorted)  # skills with at least one sequence
-        self.starts = np.searchsorted(skill_sorted, self.present)
+    The E-step runs on the distinct answer sequences of each skill, each
+    weighted by the number of learners who gave it, for the (restart, skill)
+    pairs still iterating: one sequence of the layout is one (restart,
+    distinct sequence) pair. Its result is one ``(n_restarts, n_skills)``
+    array per statistic, weighted sums over sequences in a canonical order
+    (by skill, then first learner), so the fit does not depend on the
+    layout in chunks, to the last bit. The M-step needs only these sums and
+    the counts (``n_sequences``, ``n_answers``, ``n_right``), which add up
+    over disjoint sets of learners: an ``_EM`` per part of the learners and
+    the sum of their E-steps give the same fit up to the order of the sums.
+    """
 
-        def per_skill(weights: Any) -> Float:
-            return np.bincount(seq.skill, weights=weights, minlength=n_skills).astype(np.float64)
+    STATS = ("log_lik", "first", "known", "known_right", "last", "learned", "forgot")
 
-        self.n_answers = np.bincount(seq.skill, weights=seq.length, minlength=n_skills).astype(np.intp)
-        owner = np.empty(seq.n_rows, dtype=np.intp)
-        for s0, _, _, steps in seq.chunks():
-            for a, m in steps:
-                owner[a : a + m] = np.arange(s0, s0 + m)
-        self.n_right = np.bincount(seq.skill[owner], weights=seq.correct, minlength=n_skills).astype(np.float64)
-        self.n_sequences = per_skill(None)
+    def __init__(
+        self,
+        distinct: DistinctSequences,
+        n_restarts: int,
+        n_skills: int,
+        *,
+        fold: int,
+        chunk_rows: int = _CHUNK_ROWS,
+        chunk_width: int = _CHUNK_WIDTH,
+    ) -> None:
+        self.distinct, self.R, self.S, self.fold = distinct, n_restarts, n_skills, fold
+        self.chunk_rows, self.chunk_width = chunk_rows, chunk_width
+        weight = distinct.count.astype(np.float64)
+        right = np.zeros(distinct.n_sequences)
+        if distinct.n_sequences:
+            right = np.add.reduceat(distinct.answers.astype(np.float64), distinct.ptr[:-1])
+        self.n_sequences = np.bincount(distinct.skill, weights=weight, minlength=n_skills)
+        answers = np.bincount(distinct.skill, weights=weight * distinct.length, minlength=n_skills)
+        self.n_answers = answers.astype(np.intp)
+        self.n_right = np.bincount(distinct.skill, weights=weight * right, minlength=n_skills)
         self.n_not_last = self.n_answers - self.n_sequences
-        self.filtered: Float | None = None
-        self.per_sequence: dict[str, Float] = {}
-        starts = seq.seq_ptr[:-1]
-        self.chunk_skills = (np.minimum.reduceat(seq.skill, starts), np.maximum.reduceat(seq.skill, starts) + 1)
-        self.skip: NDArray[np.bool_] | None = None
+        self.skill_ptr = np.searchsorted(distinct.skill, np.arange(n_skills + 1))  # canonical order is by skill
+        # pairs of skills without answers need no layout (with a part of the learners, a skill may have none)
+        self.nothing_to_lay_out = np.tile(self.skill_ptr[1:] == self.skill_ptr[:-1], n_restarts)
+        self.in_layout = self.nothing_to_lay_out.copy()
+        self.n_units = 0
 
-    def set_active(self, active: NDArray[np.bool_]) -> None:
-        """Skip chunks all of whose (restart, skill) fits have converged."""
-        any_restart = np.r_[0, np.cumsum(active.any(axis=0))]
-        low, high = self.chunk_skills
-        self.skip = any_restart[high] == any_restart[low]
+    def _lay_out(self, active: NDArray[np.bool_]) -> None:
+        """Lay out the distinct sequences of the active pairs; units (restart, sequence) in canonical order."""
+        d = self.distinct
+        pairs = np.flatnonzero(active.ravel() & ~self.nothing_to_lay_out)
+        skill = pairs % self.S
+        per_pair = self.skill_ptr[skill + 1] - self.skill_ptr[skill]
+        pair_start = np.r_[0, np.cumsum(per_pair)[:-1]].astype(np.intp)
+        n_units = int(per_pair.sum())
+        self.unit_pair = np.repeat(np.arange(pairs.size), per_pair)
+        unit_seq = np.repeat(self.skill_ptr[skill] - pair_start, per_pair) + np.arange(n_units)
+        order, seq_ptr, row_ptr, step_ptr, n_active, offsets, source = time_major(
+            d.length[unit_seq], d.ptr[unit_seq], self.chunk_rows, self.chunk_width
+        )
+        self.layout = TimeMajor(seq_ptr, row_ptr, step_ptr, n_active, offsets, d.answers[source])
+        self.right = self.layout.correct.astype(np.float64)
+        self.pair_of_position = pairs[self.unit_pair[order]]  # flat (restart, skill) index per layout position
+        self.position = np.empty(n_units, dtype=np.intp)
+        self.position[order] = np.arange(n_units)  # layout position of each unit
+        self.weight = d.count[unit_seq].astype(np.float64)
+        self.pairs, self.pair_start, self.n_units = pairs, pair_start, n_units
+        self.in_layout = self.nothing_to_lay_out.copy()
+        self.in_layout[pairs] = True
 
-    def _sum(self, values: Float) -> Float:
-        """Per restart and skill: the sum over the skill's sequences, in canonical order."""
-        out = np.zeros((self.R, self.S))
-        if self.present.size:
-            out[:, self.present] = np.add.reduceat(values[:, self.canonical], self.starts, axis=1)
-        return out
+    def _leave_out(self, active: NDArray[np.bool_]) -> None:
+        """Drop the pairs no longer active from the layout (no new sorting; see ``shrink``)."""
+        keep_pair = active.ravel()[self.pairs]
+        keep_unit = keep_pair[self.unit_pair]
+        keep_position = np.zeros(self.n_units, dtype=bool)
+        keep_position[self.position] = keep_unit
+        self.layout, row_keep = shrink(self.layout, keep_position)
+        self.right = self.right[row_keep]
+        self.pair_of_position = self.pair_of_position[keep_position]
+        self.position = (np.cumsum(keep_position) - 1)[self.position[keep_unit]]
+        self.weight = self.weight[keep_unit]
+        new_index = np.cumsum(keep_pair) - 1
+        self.unit_pair = new_index[self.unit_pair[keep_unit]]
+        per_pair = np.diff(np.r_[self.pair_start, self.n_units])[keep_pair]
+        self.pairs = self.pairs[keep_pair]
+        self.pair_start = np.r_[0, np.cumsum(per_pair)[:-1]].astype(np.intp)
+        self.n_units = int(per_pair.sum())
+        self.in_layout = self.nothing_to_lay_out.copy()
+        self.in_layout[self.pairs] = True
 
-    def log_likelihood(self, params: dict[str, Float]) -> Float:
-        """Forward pass at ``params`` (kept for the next M-step); log-likelihood per restart and skill."""
-        self.per_sequence = {name: values[:, self.seq.skill] for name, values in params.items()}
-        log_lik, _, self.filtered, _ = BK.forward(self.seq, self.per_sequence, skip=self.skip)
-        return self._sum(log_lik)
+    def e_step(self, params: dict[str, Float], active: NDArray[np.bool_]) -> dict[str, Float]:
+        """Log-likelihood and expected sufficient statistics at ``params``, per restart and skill.
+
+        Pairs outside ``active`` may be left out (their entries are then 0).
+        """
+        flat = active.ravel()
+        wanted = int((self.skill_ptr[1:] - self.skill_ptr[:-1])[np.flatnonzero(flat) % self.S].sum())
+        out = {name: np.zeros(self.R * self.S) for name in self.STATS}
+        if not wanted:
+            return {name: values.reshape(self.R, self.S) for name, values in out.items()}
+        if not self.in_layout[flat].all():
+            self._lay_out(active)
+        elif wanted < _RELAYOUT_SHARE * self.n_units:
+            self._leave_out(active)
+        per_unit = {name: values.ravel()[self.pair_of_position] for name, values in params.items()}
+        stats = BK.e_step(self.layout, self.right, per_unit, fold=self.fold)
+        stacked = np.stack([stats[name] for name in self.STATS])[:, self.position]
+        stacked *= self.weight
+        sums = np.add.reduceat(stacked, self.pair_start, axis=1)
+        for k, name in enumerate(self.STATS):
+            out[name][self.pairs] = sums[k]
+        return {name: values.reshape(self.R, self.S) for name, values in out.items()}
 
     def m_step(
-        self, params: dict[str, Float], fixed: dict[str, Float], limits: dict[str, tuple[float, float]]
+        self,
+        stats: dict[str, Float],
+        params: dict[str, Float],
+        fixed: dict[str, Float],
+        limits: dict[str, tuple[float, float]],
     ) -> dict[str, Float]:
-        """Closed-form M-step from the last forward pass, clipped to the bounds."""
-        assert self.filtered is not None
-        stats = {
-            name: self._sum(values)
-            for name, values in BK.smooth(self.seq, self.filtered, self.per_sequence, skip=self.skip).items()
-        }
-        known, known_right, known_not_last = stats["known"], stats["known_right"], stats["known_not_last"]
+        """Closed-form M-step from the summed statistics, clipped to the bounds."""
+        known, known_right = stats["known"], stats["known_right"]
+        known_not_last = known - stats["last"]
         estimates = {
             "prior": (stats["first"], self.n_sequences),
             "learn": (stats["learned"], self.n_not_last - known_not_last),
