@@ -188,15 +188,25 @@ def first_set_bits(rows: U64, k: int) -> IntArray:
     ``rows`` is C-contiguous, shape ``(n_rows, n_words)``; position ``64 * w +
     b`` is bit ``b`` of word ``w``. Each step takes the lowest set bit of each
     row's current word; a row moves to its next nonzero word (the lowest bit
-    of a mask of its nonzero words) only when the current one is used up. A
-    row with no set bit left reads a sentinel word past its last one, all
-    ones, whose positions become -1.
+    of a mask of its nonzero words) only when the current one is used up.
     """
     n_rows, n_words = rows.shape
     if n_rows == 0 or n_words == 0:
         return np.full((n_rows, k), -1, dtype=np.intp)
     if n_words > 64:
         return _first_set_bits_long(rows, k)
+    out, _ = _first_set_bits(rows, k)
+    out[out >= 64 * n_words] = -1
+    return out
+
+
+def _first_set_bits(rows: U64, k: int) -> tuple[IntArray, IntArray]:
+    """:func:`first_set_bits` for rows of 1 to 64 words, with how many were found in each row.
+
+    Positions past the last found bit are ``64 * n_words`` or more (a row with
+    no set bit left reads a sentinel word of all ones past its last word).
+    """
+    n_rows, n_words = rows.shape
     flat = rows.reshape(-1)
     last = np.uint8(n_words - 1)
     mask = nonzero_words(rows)
@@ -229,11 +239,11 @@ def first_set_bits(rows: U64, k: int) -> IntArray:
             fresh[gone] = ~_U(0)
             current[spent] = fresh
             word_index[spent] = nxt
+    counts = np.count_nonzero(words < n_words, axis=0)
     out = words.astype(np.intp)
     out <<= 6
     out += bits
-    out[out >= 64 * n_words] = -1
-    return out.T
+    return out.T, counts
 
 
 def _first_set_bits_long(rows: U64, k: int) -> IntArray:

@@ -65,6 +65,7 @@ BoolArray = NDArray[np.bool_]
 #: are in cache (128 rows of 1,000 float32 skills are 500 kB).
 _CHECK_ROWS = 128
 
+
 #: Per float dtype: the unsigned view and the bit pattern of 1.0. Non-negative
 #: floats order like their bit patterns; negative numbers and NaN have
 #: patterns above that of 1.0, so one ``max`` of the view checks a slice.
@@ -149,17 +150,26 @@ def _block_rows(n_learners: int) -> int:
     return max(64, K.round_up(-(-n_learners // n_blocks), 64))
 
 
-def _check_rows(part: NDArray[Any], bits: NDArray[Any], one: Any, row_offset: int) -> None:
-    """Raise unless every value of ``part`` lies in [0, 1]: one ``max`` of the bit view, exact when it fails."""
-    if part.size and bits.max() > one:
-        check_probability_block(part, row_offset)  # raises, unless the only culprits are -0.0
-
-
 FlagMaker = Callable[[NDArray[Any], BoolArray], None]
 
 
+def _pack(flags: BoolArray) -> NDArray[np.uint8]:
+    """Row bytes of C-contiguous bool ``flags`` (bit ``b`` of byte ``c``: column ``8 * c + b``).
+
+    Rows of whole bytes are packed as one flat run, which NumPy does faster
+    than row by row.
+    """
+    n_rows, n_cols = flags.shape
+    if n_cols % 8:
+        return np.packbits(flags, axis=1, bitorder="little")
+    return np.packbits(flags.reshape(-1), bitorder="little").reshape(n_rows, n_cols // 8)
+
+
 def _mastered_columns(
-    mastery: NDArray[Any], threshold: float, layout: _Layout, extra: FlagMaker | None = None
+    mastery: NDArray[Any],
+    threshold: float,
+    layout: _Layout,
+    extra: FlagMaker | None = None,
 ) -> Iterator[tuple[int, int, K.U64, K.U64 | None]]:
     """Yield ``(start, stop, stacked, extra columns)`` per block of learners.
 
@@ -169,9 +179,8 @@ def _mastered_columns(
     :data:`_CHECK_ROWS` rows at a time, so the rows stay in cache between the
     three steps; the block's row words are then transposed at once. ``extra``
     fills a second flag matrix (``out[:rows, :n_skills]``) from the same rows;
-    its column words come as the fourth item (None when not given). Learners
-    past ``stop`` in the last block have no flags set. The arrays are buffers
-    that the next block reuses.
+    its column words come as the fourth item (None when not given). Rows past
+    ``stop`` in the last block have no flags set. The arrays are buffers that the next block reuses.
     """
     n_learners, n_skills = mastery.shape
     rows = _block_rows(n_learners)
@@ -187,18 +196,22 @@ def _mastered_columns(
     limit = mastery.dtype.type(threshold)
     unsigned, one_bits = _ONE_BITS[mastery.dtype]
     bits, one = mastery.view(unsigned), unsigned(one_bits)
+    largest, compare, pack = np.maximum.reduce, np.greater_equal, _pack
+    mastered_flags, mastered_bytes = flags[0], packed[0, :, :n_bytes]
     for start in range(0, n_learners, rows):
         stop = min(n_learners, start + rows)
         for sub in range(start, stop, sub_rows):
             end = min(stop, sub + sub_rows)
             part = mastery[sub:end]
-            _check_rows(part, bits[sub:end], one, sub)
+            if part.size and largest(bits[sub:end], axis=None) > one:
+                check_probability_block(part, sub)  # raises, unless the only culprits are -0.0
             n_part, at = end - sub, sub - start
-            np.greater_equal(part, limit, out=flags[0, :n_part])
-            packed[0, at : at + n_part, :n_bytes] = np.packbits(flags[0, :n_part], axis=1, bitorder="little")
+            out = mastered_flags[:n_part]
+            compare(part, limit, out=out)
+            mastered_bytes[at : at + n_part] = pack(out)
             if extra is not None:
                 extra(part, flags[1])
-                packed[1, at : at + n_part, :n_bytes] = np.packbits(flags[1, :n_part], axis=1, bitorder="little")
+                packed[1, at : at + n_part, :n_bytes] = pack(flags[1, :n_part])
         if stop - start < rows:
             packed[:, stop - start :] = 0
         K.rows_to_columns(packed[0].view(np.uint64), stacked[:n_cols], tmp)
@@ -577,7 +590,6 @@ def recommend_next(
     n_sources = ready_terms.row.size
     n_groups = _block_rows(n_learners) // 64
     gathers = [(code, _Gather(ready_terms, order, n_sets, n_groups, keep_index=len(plans) <= 4)) for code, order in plans]
-    learner = K.learner_rows(n_groups)
     ready = np.empty((n_sources, n_groups), dtype=np.uint64)
     scratch = np.empty((ready_terms.slots[1].size if len(ready_terms.slots) > 1 else 1, n_groups), dtype=np.uint64)
     candidates = ready if band is None else np.empty((2 * n_sources, n_groups), dtype=np.uint64)
@@ -587,6 +599,7 @@ def recommend_next(
     terms = np.full((0, k) if plain else (n_learners, k), R.UNLOCKS, dtype=np.int8)  # unused when plain
     recall = np.full((n_learners, k), np.nan) if review is not None else None
     extra = None if band is None else band.fill_flags
+    slot = K.learner_rows(n_groups)  # block row -> row of the row words
     for start, stop, stacked, in_band in _mastered_columns(array, limit, layout, extra):
         K.and_slots(stacked, ready_terms.slots, ready, scratch)
         if in_band is not None:
@@ -598,12 +611,12 @@ def recommend_next(
         for code, gather in gathers:
             target: slice | IntArray
             if len(gathers) == 1:
-                members, target = learner[: stop - start], slice(start, stop)
+                members, target = slot[: stop - start], slice(start, stop)
             else:
                 chosen_rows = np.flatnonzero(block_goals == code)
                 if not chosen_rows.size:
                     continue
-                members, target = learner[chosen_rows], start + chosen_rows
+                members, target = slot[chosen_rows], start + chosen_rows
             positions = K.first_set_bits(gather.row_words(candidates), k)[members]
             if n_sets == 1:
                 indices[target] = gather.lookup.take(positions)  # -1 reads the appended -1
