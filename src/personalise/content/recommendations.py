@@ -16,7 +16,7 @@ from personalise.graph import CompiledGraph
 
 TERM_CODES = {name: code for code, name in enumerate(TERMS)}
 
-__all__ = ["TERMS", "Recommendations", "handed_over"]
+__all__ = ["TERMS", "Recommendations"]
 
 IntArray = NDArray[np.intp]
 
