@@ -43,7 +43,7 @@ from personalise._validation import (
 )
 from personalise.content import ranking as R
 from personalise.content.bkt_params import BKTParams
-from personalise.content.recommendations import Recommendations
+from personalise.content.recommendations import Recommendations, handed_over
 from personalise.exceptions import InvalidParameterError, UnknownLearnerError
 from personalise.graph import CompiledGraph
 
@@ -60,170 +60,218 @@ BoolArray = NDArray[np.bool_]
 
 
 # --------------------------------------------------------------------- blocks
-#: Rows checked and thresholded at a time inside a block, so that the range
-#: check and the comparison read the same rows while they are in cache.
-_CHECK_ROWS = 512
+#: Rows checked, thresholded and packed at a time inside a block, so that the
+#: range check, the comparison and the packing read the same rows while they
+#: are in cache (128 rows of 1,000 float32 skills are 500 kB).
+_CHECK_ROWS = 128
 
 
-def _permute_csr(indptr: IntArray, indices: IntArray, row_order: IntArray) -> tuple[IntArray, IntArray]:
-    """The CSR rows ``row_order[0], row_order[1], ...`` as a new CSR matrix."""
-    counts = np.diff(indptr)[row_order]
-    new_indptr = np.zeros(row_order.size + 1, dtype=np.intp)
-    np.cumsum(counts, out=new_indptr[1:])
-    offsets = np.arange(new_indptr[-1], dtype=np.intp) - np.repeat(new_indptr[:-1], counts)
-    return new_indptr, indices[np.repeat(indptr[row_order], counts) + offsets]
+#: Per float dtype: the unsigned view and the bit pattern of 1.0. Non-negative
+#: floats order like their bit patterns; negative numbers and NaN have
+#: patterns above that of 1.0, so one ``max`` of the view checks a slice.
+_ONE_BITS: dict[np.dtype[Any], tuple[type[np.unsignedinteger[Any]], int]] = {
+    np.dtype(np.float32): (np.uint32, 0x3F800000),
+    np.dtype(np.float64): (np.uint64, 0x3FF0000000000000),
+}
 
 
 @attrs.frozen
 class _Layout:
-    """Per-graph constants of the bit layout (see :mod:`personalise._kernels.bitsets`).
+    """Per-graph constants of the column-word layout (see :mod:`personalise._kernels.bitsets`).
 
-    Columns ``n_skills`` and ``n_skills + 1`` are padding that is always
-    mastered (``one``) and never mastered (``zero``). Every column gets at
-    least one prerequisite and one successor: skills without prerequisites
-    depend on ``one``, skills without successors unlock ``zero``, and padding
-    columns depend on themselves, so no reduction is ever empty and padding is
-    never ready and never in the inner fringe.
+    There are ``64 * n_words`` columns, at least one more than there are
+    skills: column ``n_skills`` is padding that is never mastered.
     """
 
     n_skills: int
-    n_cols: int
-    width: int
-    tail: K.U64
+    n_words: int
     position: IntArray
-    pred_starts: IntArray
-    pred_positions: IntArray
-    succ_starts: IntArray
-    succ_positions: IntArray
 
 
 def _layout(graph: CompiledGraph) -> _Layout:
-    n = graph.n_skills
-    n_cols = K.round_up(n + 2, 64)
-    width = K.round_up(n, 8)
-    one, zero = n, n + 1
-    position = K.positions(n_cols)
-    # Octet words of the columns past ``width``: byte i of word c is 0xFF (all eight
-    # learners) when column width + 8c + i is the always-mastered column.
-    tail_words = np.zeros((n_cols - width) // 8, dtype=np.uint64)
-    if one >= width:
-        tail_words.view(np.uint8)[one - width] = 0xFF
+    n_words = max(1, K.round_up(graph.n_skills + 1, 64) // 64)
+    return _Layout(graph.n_skills, n_words, K.positions(n_words))
 
-    def extended(indptr: IntArray, indices: IntArray, fallback: int, pad: int | None) -> tuple[IntArray, IntArray]:
-        counts = np.diff(indptr)
-        lists_ptr = np.zeros(n_cols + 1, dtype=np.intp)
-        full_counts = np.ones(n_cols, dtype=np.intp)
-        full_counts[:n] = np.maximum(counts, 1)
-        np.cumsum(full_counts, out=lists_ptr[1:])
-        values = np.empty(lists_ptr[-1], dtype=np.intp)
-        real = np.repeat(np.arange(n), counts)
-        offsets = np.arange(indices.size) - np.repeat(indptr[:-1], counts)
-        values[lists_ptr[real] + offsets] = indices
-        empty = np.flatnonzero(counts == 0)
-        values[lists_ptr[empty]] = fallback
-        pads = np.arange(n, n_cols)
-        values[lists_ptr[pads]] = pads if pad is None else pad
-        ptr, vals = _permute_csr(lists_ptr, values, np.argsort(position))
-        return ptr[:-1], position[vals]
 
-    pred_starts, pred_positions = extended(graph.pred_indptr, graph.pred_indices, one, None)
-    succ_starts, succ_positions = extended(graph.succ_indptr, graph.succ_indices, zero, one)
-    return _Layout(n, n_cols, width, tail_words, position, pred_starts, pred_positions, succ_starts, succ_positions)
+@attrs.frozen
+class _Terms:
+    """What each output row ANDs, as the slots of :func:`K.and_slots`.
+
+    The sources are the stacked column words ``[mastered; not mastered]``
+    (``2 * 64 * n_words`` rows). There is one output row per skill and a last
+    one that is never set; ``row[s]`` is the output row of skill ``s``
+    (``row[n_skills]``: the never-set row) and ``skill[r]`` its inverse.
+    """
+
+    slots: tuple[IntArray, ...]
+    row: IntArray
+    skill: IntArray
+
+
+def _terms(layout: _Layout, indptr: IntArray, indices: IntArray, own: int, listed: int) -> _Terms:
+    """Skill ``s`` ANDs its own column from stack half ``own`` and its listed columns from half ``listed``.
+
+    Half 0 is the mastered flags, half 1 their complement.
+    """
+    n = layout.n_skills
+    half = 64 * layout.n_words
+    position = layout.position
+    lengths = np.diff(indptr)
+    counts = np.append(lengths + 1, 1)
+    ptr = np.zeros(n + 2, dtype=np.intp)
+    np.cumsum(counts, out=ptr[1:])
+    items = np.empty(ptr[-1], dtype=np.intp)
+    items[ptr[:n]] = own * half + position[:n]
+    listed_of = np.repeat(np.arange(n, dtype=np.intp), lengths)
+    offsets = np.arange(indices.size, dtype=np.intp) - np.repeat(indptr[:-1], lengths)
+    items[ptr[listed_of] + 1 + offsets] = listed * half + position[indices]
+    items[ptr[n]] = position[n]  # a padding column: never mastered, so the row is never set
+    skill = np.argsort(-counts, kind="stable").astype(np.intp)
+    row = np.empty(n + 1, dtype=np.intp)
+    row[skill] = np.arange(n + 1, dtype=np.intp)
+    n_rows = [int(np.count_nonzero(counts > d)) for d in range(int(counts.max()))]
+    slots = tuple(items[ptr[skill[:count]] + d] for d, count in enumerate(n_rows))
+    return _Terms(slots, row, skill)
+
+
+def _ready_terms(graph: CompiledGraph, layout: _Layout) -> _Terms:
+    """Ready: not mastered, and every direct prerequisite mastered."""
+    return _terms(layout, graph.pred_indptr, graph.pred_indices, own=1, listed=0)
+
+
+def _inner_terms(graph: CompiledGraph, layout: _Layout) -> _Terms:
+    """Inner fringe: mastered, and no direct successor mastered."""
+    return _terms(layout, graph.succ_indptr, graph.succ_indices, own=0, listed=1)
+
+
+def _block_rows(n_learners: int) -> int:
+    """Learners per block: at most ``BLOCK_ROWS``, the blocks of a cohort as even as multiples of 64 allow."""
+    n_blocks = max(1, -(-n_learners // BLOCK_ROWS))
+    return max(64, K.round_up(-(-n_learners // n_blocks), 64))
 
 
 FlagMaker = Callable[[NDArray[Any], BoolArray], None]
 
 
-def _mastered_columns(
-    mastery: NDArray[Any], threshold: float, layout: _Layout, extra: FlagMaker | None = None
-) -> Iterator[tuple[int, int, K.U64, K.U64 | None]]:
-    """Yield ``(start, stop, mastered column words, extra column words)`` per block of learners.
+def _pack(flags: BoolArray) -> NDArray[np.uint8]:
+    """Row bytes of C-contiguous bool ``flags`` (bit ``b`` of byte ``c``: column ``8 * c + b``).
 
-    Each block is checked, thresholded and packed :data:`_CHECK_ROWS` rows at a
-    time, so the rows stay in cache between the passes. ``extra`` fills a
-    second flag matrix (``out[:rows, :n_skills]``) from the same rows; it is
-    packed the same way (None when not given). The column words are views of
-    buffers that the next block reuses.
+    Rows of whole bytes are packed as one flat run, which NumPy does faster
+    than row by row.
+    """
+    n_rows, n_cols = flags.shape
+    if n_cols % 8:
+        return np.packbits(flags, axis=1, bitorder="little")
+    return np.packbits(flags.reshape(-1), bitorder="little").reshape(n_rows, n_cols // 8)
+
+
+def _mastered_columns(
+    mastery: NDArray[Any],
+    threshold: float,
+    layout: _Layout,
+    extra: FlagMaker | None = None,
+) -> Iterator[tuple[int, int, K.U64, K.U64 | None]]:
+    """Yield ``(start, stop, stacked, extra columns)`` per block of learners.
+
+    ``stacked`` holds the column words of the mastered flags (rows ``0 ..
+    64 * n_words - 1``) and of their complement (the next as many rows).
+    Each block is checked, thresholded and packed into row words
+    :data:`_CHECK_ROWS` rows at a time, so the rows stay in cache between the
+    three steps; the block's row words are then transposed at once. ``extra``
+    fills a second flag matrix (``out[:rows, :n_skills]``) from the same rows;
+    its column words come as the fourth item (None when not given). Rows past
+    ``stop`` in the last block have no flags set. The arrays are buffers that the next block reuses.
     """
     n_learners, n_skills = mastery.shape
-    limit = mastery.dtype.type(threshold)
-    sub_rows = min(_CHECK_ROWS, BLOCK_ROWS, K.round_up(n_learners, 64))
-    block_rows = min(BLOCK_ROWS, K.round_up(n_learners, 64))
+    rows = _block_rows(n_learners)
+    n_groups, n_cols = rows // 64, 64 * layout.n_words
+    sub_rows = min(_CHECK_ROWS, rows)
     n_sets = 1 if extra is None else 2
-    flags = np.zeros((n_sets, sub_rows, layout.width), dtype=bool)
-    if n_skills < layout.width:
-        flags[:, :, n_skills] = True  # the always-mastered padding column
-    octets = np.empty((n_sets, block_rows // 8, layout.n_cols // 8), dtype=np.uint64)
-    makers: list[FlagMaker] = [lambda part, out: K.threshold_into(part, limit, out)]
-    if extra is not None:
-        makers.append(extra)
-    n_words = layout.width // 8
-    for start in range(0, n_learners, BLOCK_ROWS):
-        block = mastery[start : start + BLOCK_ROWS]
-        n_block = block.shape[0]
-        padded = K.round_up(n_block, 64)
-        for sub in range(0, padded, sub_rows):
-            part = block[sub : sub + sub_rows]
-            n_part = part.shape[0]
-            check_probability_block(part, start + sub)
-            for index, make in enumerate(makers):
-                make(part, flags[index])
-                if n_part < sub_rows:
-                    flags[index, n_part:, :n_skills] = False
-                rows = min(sub_rows, padded - sub)  # the last slice of a block may be shorter
-                K.flags_to_octets(flags[index, :rows], octets[index, sub // 8 : (sub + rows) // 8, :n_words])
-        columns = []
-        for index in range(n_sets):
-            block_octets = octets[index, : padded // 8]
-            block_octets[:, n_words:] = layout.tail
-            columns.append(K.octets_to_columns(block_octets))
-        yield start, start + n_block, columns[0], (columns[1] if extra is not None else None)
+    flags = np.zeros((n_sets, sub_rows, n_skills), dtype=bool)  # contiguous: the comparison writes whole rows
+    packed = np.zeros((n_sets, rows, n_cols // 8), dtype=np.uint8)
+    n_bytes = -(-n_skills // 8)
+    stacked = np.empty((2 * n_cols, n_groups), dtype=np.uint64)
+    extra_columns = None if extra is None else np.empty((n_cols, n_groups), dtype=np.uint64)
+    tmp = np.empty(32 * layout.n_words * n_groups, dtype=np.uint64)
+    limit = mastery.dtype.type(threshold)
+    unsigned, one_bits = _ONE_BITS[mastery.dtype]
+    bits, one = mastery.view(unsigned), unsigned(one_bits)
+    largest, compare, pack = np.maximum.reduce, np.greater_equal, _pack
+    mastered_flags, mastered_bytes = flags[0], packed[0, :, :n_bytes]
+    for start in range(0, n_learners, rows):
+        stop = min(n_learners, start + rows)
+        for sub in range(start, stop, sub_rows):
+            end = min(stop, sub + sub_rows)
+            part = mastery[sub:end]
+            if part.size and largest(bits[sub:end], axis=None) > one:
+                check_probability_block(part, sub)  # raises, unless the only culprits are -0.0
+            n_part, at = end - sub, sub - start
+            out = mastered_flags[:n_part]
+            compare(part, limit, out=out)
+            mastered_bytes[at : at + n_part] = pack(out)
+            if extra is not None:
+                extra(part, flags[1])
+                packed[1, at : at + n_part, :n_bytes] = pack(flags[1, :n_part])
+        if stop - start < rows:
+            packed[:, stop - start :] = 0
+        K.rows_to_columns(packed[0].view(np.uint64), stacked[:n_cols], tmp)
+        np.invert(stacked[:n_cols], out=stacked[n_cols:])
+        if extra_columns is not None:
+            K.rows_to_columns(packed[1].view(np.uint64), extra_columns, tmp)
+        yield start, stop, stacked, extra_columns
 
 
-def _ready_columns(mastered: K.U64, layout: _Layout) -> K.U64:
-    ready = K.and_reduce(mastered, layout.pred_starts, layout.pred_positions)
-    ready &= ~mastered
-    return ready
+class _Gather:
+    """Lays out candidate rows in one ranking order and reads them back as row words.
 
+    ``order`` is the ranking order of skills; ``n_sets`` candidate sets are
+    stacked (set ``t`` at source rows ``t * n_sources`` onwards), each laid out
+    in ``order`` padded to whole words with the never-set row. Order position
+    ``P`` is then set ``P // width`` and skill ``order[P % width]``.
+    """
 
-def _inner_columns(mastered: K.U64, layout: _Layout) -> K.U64:
-    return mastered & ~K.or_reduce(mastered, layout.succ_starts, layout.succ_positions)
+    def __init__(self, terms: _Terms, order: IntArray, n_sets: int, n_groups: int, keep_index: bool) -> None:
+        n_sources = terms.row.size
+        self.width = K.round_up(max(order.size, 1), 64)
+        padded = np.full(self.width, n_sources - 1, dtype=np.intp)
+        padded[: order.size] = order
+        source = (np.arange(n_sets, dtype=np.intp)[:, None] * n_sources + terms.row[padded][None, :]).reshape(-1)
+        self.rows = np.ascontiguousarray(source.reshape(-1, 64).T)  # [i, w]: order position 64 w + i
+        self.n_groups = n_groups
+        self.index = K.gather_index(self.rows, n_groups) if keep_index else None
+        self.out = np.empty(self.rows.size * n_groups, dtype=np.uint64)
+        self.tmp = np.empty(self.rows.size * n_groups // 2, dtype=np.uint64)
+        self.lookup = np.full(self.width + 1, -1, dtype=np.intp)  # order position % width -> skill
+        self.lookup[: order.size] = order
+
+    def row_words(self, sources: K.U64) -> K.U64:
+        """Row words of the candidates (group-major learner rows, see :func:`K.columns_to_rows`)."""
+        index = self.index if self.index is not None else K.gather_index(self.rows, self.n_groups)
+        return K.columns_to_rows(sources, index, self.out, self.tmp)
 
 
 def _flag_matrix(
     graph: CompiledGraph,
     mastery: Any,
     threshold: object,
-    select: Callable[[K.U64, _Layout], K.U64],
+    make_terms: Callable[[CompiledGraph, _Layout], _Terms],
     missing: float | None = None,
 ) -> BoolArray:
-    """The (n_learners, n_skills) bool matrix of the column words that ``select`` derives."""
+    """The (n_learners, n_skills) bool matrix of the flags that ``make_terms`` ANDs."""
     array, limit, layout = _prepare(graph, mastery, threshold, missing)
+    terms = make_terms(graph, layout)
+    n_learners, n_skills = array.shape
     out = np.zeros(array.shape, dtype=bool)
-    gather = _gather_order(layout, np.arange(layout.n_skills, dtype=np.intp))
-    for start, stop, mastered, _ in _mastered_columns(array, limit, layout):
-        chosen = np.take(select(mastered, layout), gather, axis=1)
-        out[start:stop] = K.columns_to_flags(chosen)[: stop - start, : layout.n_skills]
+    n_groups = _block_rows(n_learners) // 64
+    gather = _Gather(terms, np.arange(n_skills, dtype=np.intp), 1, n_groups, keep_index=True)
+    learner = K.learner_rows(n_groups)
+    result = np.empty((terms.row.size, n_groups), dtype=np.uint64)
+    scratch = np.empty((terms.slots[1].size if len(terms.slots) > 1 else 1, n_groups), dtype=np.uint64)
+    for start, stop, stacked, _ in _mastered_columns(array, limit, layout):
+        words = gather.row_words(K.and_slots(stacked, terms.slots, result, scratch))
+        rows = words[learner[: stop - start]]
+        out[start:stop] = np.unpackbits(rows.view(np.uint8), axis=1, count=n_skills, bitorder="little")
     return out
-
-
-def _gather_order(layout: _Layout, order: IntArray, n_sets: int = 1) -> IntArray:
-    """Column-word positions that lay out ``n_sets`` stacked candidate sets, each in ``order``.
-
-    The candidate sets are stacked side by side (set ``i`` at columns
-    ``i * n_cols`` onwards). Each set's copy of ``order`` is padded to whole
-    words with the never-ready column ``n_skills + 1``, so order position
-    ``P`` is set ``P // width`` and skill ``order[P % width]``, where
-    ``width`` is the padded length. The result feeds :func:`K.columns_to_rows`
-    or :func:`K.columns_to_flags`.
-    """
-    width = K.round_up(max(order.size, 1), 64)
-    padded = np.full(width, layout.n_skills + 1, dtype=np.intp)
-    padded[: order.size] = order
-    source = (np.arange(n_sets)[:, None] * layout.n_cols + layout.position[padded][None, :]).reshape(-1)
-    gather = np.empty(n_sets * width, dtype=np.intp)
-    gather[K.positions(n_sets * width)] = source
-    return gather
 
 
 def _prepare(
@@ -294,7 +342,7 @@ def readiness(
     array([[False,  True, False],
            [False, False,  True]])
     """
-    return _flag_matrix(compiled, mastery, threshold, _ready_columns, missing)
+    return _flag_matrix(compiled, mastery, threshold, _ready_terms, missing)
 
 
 def inner_fringe(
@@ -337,7 +385,7 @@ def inner_fringe(
     array([[False,  True, False],
            [False, False, False]])
     """
-    return _flag_matrix(compiled, mastery, threshold, _inner_columns, missing)
+    return _flag_matrix(compiled, mastery, threshold, _inner_terms, missing)
 
 
 # ---------------------------------------------------------------------- goals
@@ -538,43 +586,66 @@ def recommend_next(
         plans.append((code, order))
 
     n_sets = 1 if band is None else 2  # candidate sets in priority: [in band, outside band]
-    # order position P -> skill: lookup[P % width]; -1 (padding) reads the appended -1.
-    gathers = []
-    for code, order in plans:
-        width = K.round_up(max(order.size, 1), 64)
-        lookup = np.full(width + 1, -1, dtype=np.intp)
-        lookup[: order.size] = order
-        gathers.append((code, lookup, width, _gather_order(layout, order, n_sets)))
-    indices = np.full((n_learners, k), -1, dtype=np.intp)
-    terms = np.full((n_learners, k), R.UNLOCKS, dtype=np.int8)
+    ready_terms = _ready_terms(compiled, layout)
+    n_sources = ready_terms.row.size
+    n_groups = _block_rows(n_learners) // 64
+    gathers = [(code, _Gather(ready_terms, order, n_sets, n_groups, keep_index=len(plans) <= 4)) for code, order in plans]
+    ready = np.empty((n_sources, n_groups), dtype=np.uint64)
+    scratch = np.empty((ready_terms.slots[1].size if len(ready_terms.slots) > 1 else 1, n_groups), dtype=np.uint64)
+    candidates = ready if band is None else np.empty((2 * n_sources, n_groups), dtype=np.uint64)
+    band_rows = layout.position[ready_terms.skill]  # the never-set row reads a padding column
+    indices = np.empty((n_learners, k), dtype=np.intp)
+    plain = not goal_sets and band is None and review is None
+    terms = np.full((0, k) if plain else (n_learners, k), R.UNLOCKS, dtype=np.int8)  # unused when plain
     recall = np.full((n_learners, k), np.nan) if review is not None else None
     extra = None if band is None else band.fill_flags
-    for start, stop, mastered, in_band in _mastered_columns(array, limit, layout, extra):
-        ready = _ready_columns(mastered, layout)
-        candidates = ready if in_band is None else np.concatenate([ready & in_band, ready & ~in_band], axis=1)
+    slot = K.learner_rows(n_groups)  # block row -> row of the row words
+    for start, stop, stacked, in_band in _mastered_columns(array, limit, layout, extra):
+        K.and_slots(stacked, ready_terms.slots, ready, scratch)
+        if in_band is not None:
+            banded = in_band.take(band_rows, axis=0)
+            np.bitwise_and(ready, banded, out=candidates[:n_sources])
+            np.invert(banded, out=banded)
+            np.bitwise_and(ready, banded, out=candidates[n_sources:])
         block_goals = goal_index[start:stop]
-        for code, lookup, width, gather in gathers:
-            rows = K.columns_to_rows(np.take(candidates, gather, axis=1))
-            members = np.arange(stop - start) if len(gathers) == 1 else np.flatnonzero(block_goals == code)
-            if not members.size:
-                continue
-            positions = K.first_set_bits(rows[members] if len(gathers) > 1 else rows[: stop - start], k)
-            chosen = lookup.take(np.where(positions >= 0, positions % width, width))
-            if band is not None:
-                terms[start + members] = np.where(positions < width, R.IN_BAND, R.OUT_OF_BAND)
-            elif code >= 0:
-                terms[start + members] = R.GOAL
-            indices[start + members] = chosen
+        for code, gather in gathers:
+            target: slice | IntArray
+            if len(gathers) == 1:
+                members, target = slot[: stop - start], slice(start, stop)
+            else:
+                chosen_rows = np.flatnonzero(block_goals == code)
+                if not chosen_rows.size:
+                    continue
+                members, target = slot[chosen_rows], start + chosen_rows
+            positions = K.first_set_bits(gather.row_words(candidates), k)[members]
+            if n_sets == 1:
+                indices[target] = gather.lookup.take(positions)  # -1 reads the appended -1
+            else:
+                in_first = positions < gather.width
+                indices[target] = gather.lookup.take(np.where(positions >= 0, positions % gather.width, gather.width))
+                terms[target] = np.where(in_first, R.IN_BAND, R.OUT_OF_BAND)
+            if code >= 0 and band is None:
+                terms[target] = R.GOAL
         if review is not None and review.max_reviews:
             due, due_recall = review.choose(array[start:stop] >= array.dtype.type(limit), start, stop)
             assert recall is not None
             _put_reviews_first(indices[start:stop], terms[start:stop], recall[start:stop], due, due_recall)
 
+    # Padding (-1) reads the extra last entry: NaN scores, -1 steps; empty graphs work too.
+    scores = np.append(descendants.astype(np.float64), np.nan).take(indices)
+    if plain:  # every term is "unlocks" and no learner has a goal: nothing more to compute
+        return Recommendations(
+            graph=compiled,
+            indices=handed_over(indices),
+            scores=handed_over(scores),
+            steps_to_goal=handed_over(np.broadcast_to(np.intp(-1), indices.shape)),
+            goal_index=handed_over(goal_index),
+            threshold=limit,
+            learner_ids=learner_ids,
+        )
     valid = indices >= 0
     is_review = terms == R.REVIEW
     new = valid & ~is_review
-    # Padding (-1) reads the extra last entry: NaN scores, -1 steps; empty graphs work too.
-    scores = np.append(descendants.astype(np.float64), np.nan).take(indices)
     steps_to_goal = np.full((n_learners, k), -1, dtype=np.intp)
     if goal_sets:
         has_goal = (goal_index >= 0)[:, None] & new
@@ -592,15 +663,15 @@ def recommend_next(
         predicted[rows_index] = band.guess[skills] + array[rows_index[0], skills] * band.rise[skills]
     return Recommendations(
         graph=compiled,
-        indices=indices,
-        scores=scores,
-        steps_to_goal=steps_to_goal,
-        goal_index=goal_index,
+        indices=handed_over(indices),
+        scores=handed_over(scores),
+        steps_to_goal=handed_over(steps_to_goal),
+        goal_index=handed_over(goal_index),
         goal_sets=[tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets],
         threshold=limit,
-        terms=terms,
-        predicted_success=predicted if predicted is not None else _NOT_GIVEN,
-        recall=recall if recall is not None else _NOT_GIVEN,
+        terms=handed_over(terms),
+        predicted_success=handed_over(predicted) if predicted is not None else _NOT_GIVEN,
+        recall=handed_over(recall) if recall is not None else _NOT_GIVEN,
         target_success=None if band is None else (band.low, band.high),
         learner_ids=learner_ids,
     )

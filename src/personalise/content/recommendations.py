@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -21,9 +21,29 @@ __all__ = ["TERMS", "Recommendations"]
 IntArray = NDArray[np.intp]
 
 
+class _HandedOver(np.ndarray):
+    """Marks an array that its only owner hands over (see :func:`handed_over`)."""
+
+
+ArrayT = TypeVar("ArrayT", bound="NDArray[Any]")
+
+
+def handed_over(array: ArrayT) -> ArrayT:
+    """``array`` marked to be frozen in place by :class:`Recommendations` instead of copied.
+
+    :func:`~personalise.recommend_next` builds its result arrays itself and
+    keeps no reference to them, so copying them again would only cost time
+    and memory. Unmarked arrays, and marked ones of another dtype, are copied.
+    """
+    return cast(ArrayT, array.view(_HandedOver))
+
+
 def _frozen(dtype: Any, **options: Any) -> Any:
     def convert(value: Any) -> NDArray[Any]:
-        array = np.array(() if value is None else value, dtype=dtype, copy=True)
+        if isinstance(value, _HandedOver) and value.dtype == dtype:
+            array = value.view(np.ndarray)
+        else:
+            array = np.array(() if value is None else value, dtype=dtype, copy=True)
         array.flags.writeable = False
         return array
 
