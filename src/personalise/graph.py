@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -50,6 +50,10 @@ def _frozen_int_array(value: Any) -> IntArray:
 def _array_field() -> Any:
     # Arrays take part in equality but not in the hash (equal graphs have equal skill ids).
     return attrs.field(converter=_frozen_int_array, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
+
+
+#: Kernel constants kept per graph (see ``CompiledGraph._memoised``).
+_MEMO_SIZE = 16
 
 
 def _derived_field() -> Any:
@@ -111,6 +115,7 @@ class CompiledGraph:
     n_descendants: IntArray = _derived_field()
     depth: IntArray = _derived_field()
     _index: dict[Hashable, int] = _derived_field()
+    _memo: dict[Hashable, Any] = _derived_field()
 
     def __attrs_post_init__(self) -> None:
         n = len(self.skill_ids)
@@ -154,6 +159,28 @@ class CompiledGraph:
         set_(self, "n_descendants", _frozen_int_array(_descendant_counts(topo, succ_indptr, succ_indices)))
         set_(self, "depth", _frozen_int_array(depth))
         set_(self, "_index", index)
+        set_(self, "_memo", {})
+
+    def _memoised(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per graph and ``key`` (kernel constants derived from the graph).
+
+        The graph never changes, so a memoised value never goes stale. Values
+        must be immutable (read-only arrays, frozen objects): threads share
+        them. At most :data:`_MEMO_SIZE` keys are kept; the oldest is dropped.
+        Two threads asking at once may both compute; both get equal values.
+        """
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        value = make()
+        if len(self._memo) >= _MEMO_SIZE:
+            try:
+                self._memo.pop(next(iter(self._memo)), None)
+            except (RuntimeError, StopIteration):  # another thread changed the memo meanwhile
+                pass
+        self._memo[key] = value
+        return value
 
     # ------------------------------------------------------------------ basics
     @property

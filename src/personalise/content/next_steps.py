@@ -88,9 +88,17 @@ class _Layout:
     position: IntArray
 
 
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
 def _layout(graph: CompiledGraph) -> _Layout:
-    n_words = max(1, K.round_up(graph.n_skills + 1, 64) // 64)
-    return _Layout(graph.n_skills, n_words, K.positions(n_words))
+    def make() -> _Layout:
+        n_words = max(1, K.round_up(graph.n_skills + 1, 64) // 64)
+        return _Layout(graph.n_skills, n_words, _frozen(K.positions(n_words)))
+
+    return graph._memoised("layout", make)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -130,18 +138,20 @@ def _terms(layout: _Layout, indptr: IntArray, indices: IntArray, own: int, liste
     row = np.empty(n + 1, dtype=np.intp)
     row[skill] = np.arange(n + 1, dtype=np.intp)
     n_rows = [int(np.count_nonzero(counts > d)) for d in range(int(counts.max()))]
-    slots = tuple(items[ptr[skill[:count]] + d] for d, count in enumerate(n_rows))
-    return _Terms(slots, row, skill)
+    slots = tuple(_frozen(items[ptr[skill[:count]] + d]) for d, count in enumerate(n_rows))
+    return _Terms(slots, _frozen(row), _frozen(skill))
 
 
 def _ready_terms(graph: CompiledGraph, layout: _Layout) -> _Terms:
     """Ready: not mastered, and every direct prerequisite mastered."""
-    return _terms(layout, graph.pred_indptr, graph.pred_indices, own=1, listed=0)
+    make = lambda: _terms(layout, graph.pred_indptr, graph.pred_indices, own=1, listed=0)  # noqa: E731
+    return graph._memoised("ready terms", make)  # type: ignore[no-any-return]
 
 
 def _inner_terms(graph: CompiledGraph, layout: _Layout) -> _Terms:
     """Inner fringe: mastered, and no direct successor mastered."""
-    return _terms(layout, graph.succ_indptr, graph.succ_indices, own=0, listed=1)
+    make = lambda: _terms(layout, graph.succ_indptr, graph.succ_indices, own=0, listed=1)  # noqa: E731
+    return graph._memoised("inner terms", make)  # type: ignore[no-any-return]
 
 
 def _block_rows(n_learners: int) -> int:
@@ -221,33 +231,71 @@ def _mastered_columns(
         yield start, stop, stacked, extra_columns
 
 
-class _Gather:
-    """Lays out candidate rows in one ranking order and reads them back as row words.
+@attrs.frozen
+class _Order:
+    """The constants of a :class:`_Gather`: which source row feeds each order position.
 
     ``order`` is the ranking order of skills; ``n_sets`` candidate sets are
     stacked (set ``t`` at source rows ``t * n_sources`` onwards), each laid out
     in ``order`` padded to whole words with the never-set row. Order position
-    ``P`` is then set ``P // width`` and skill ``order[P % width]``.
+    ``P`` is then set ``P // width`` and skill ``lookup[P % width]``.
     """
 
-    def __init__(self, terms: _Terms, order: IntArray, n_sets: int, n_groups: int, keep_index: bool) -> None:
-        n_sources = terms.row.size
-        self.width = K.round_up(max(order.size, 1), 64)
-        padded = np.full(self.width, n_sources - 1, dtype=np.intp)
-        padded[: order.size] = order
-        source = (np.arange(n_sets, dtype=np.intp)[:, None] * n_sources + terms.row[padded][None, :]).reshape(-1)
-        self.rows = np.ascontiguousarray(source.reshape(-1, 64).T)  # [i, w]: order position 64 w + i
-        self.n_groups = n_groups
-        self.index = K.gather_index(self.rows, n_groups) if keep_index else None
-        self.out = np.empty(self.rows.size * n_groups, dtype=np.uint64)
-        self.tmp = np.empty(self.rows.size * n_groups // 2, dtype=np.uint64)
-        self.lookup = np.full(self.width + 1, -1, dtype=np.intp)  # order position % width -> skill
-        self.lookup[: order.size] = order
+    width: int
+    rows: IntArray
+    n_groups: int
+    index: IntArray | None
+    lookup: IntArray
+
+
+def _order(terms: _Terms, order: IntArray, n_sets: int, n_groups: int, keep_index: bool) -> _Order:
+    n_sources = terms.row.size
+    width = K.round_up(max(order.size, 1), 64)
+    padded = np.full(width, n_sources - 1, dtype=np.intp)
+    padded[: order.size] = order
+    source = (np.arange(n_sets, dtype=np.intp)[:, None] * n_sources + terms.row[padded][None, :]).reshape(-1)
+    rows = _frozen(np.ascontiguousarray(source.reshape(-1, 64).T))  # [i, w]: order position 64 w + i
+    index = _frozen(K.gather_index(rows, n_groups)) if keep_index else None
+    lookup = np.full(width + 1, -1, dtype=np.intp)  # order position % width -> skill
+    lookup[: order.size] = order
+    return _Order(width, rows, n_groups, index, _frozen(lookup))
+
+
+def _memoised_order(
+    graph: CompiledGraph, name: str, terms: _Terms, order: Callable[[], IntArray], n_sets: int, n_groups: int
+) -> _Order:
+    """:func:`_order` for one of the graph's fixed orders, computed once per graph, ``n_sets`` and block size."""
+    make = lambda: _order(terms, order(), n_sets, n_groups, keep_index=True)  # noqa: E731
+    return graph._memoised(("order", name, n_sets, n_groups), make)  # type: ignore[no-any-return]
+
+
+class _Gather:
+    """Lays out candidate rows in one ranking order and reads them back as row words (see :class:`_Order`)."""
+
+    def __init__(self, plan: _Order) -> None:
+        self.plan, self.width, self.lookup = plan, plan.width, plan.lookup
+        self.out = np.empty(plan.rows.size * plan.n_groups, dtype=np.uint64)
+        self.tmp = np.empty(plan.rows.size * plan.n_groups // 2, dtype=np.uint64)
 
     def row_words(self, sources: K.U64) -> K.U64:
         """Row words of the candidates (group-major learner rows, see :func:`K.columns_to_rows`)."""
-        index = self.index if self.index is not None else K.gather_index(self.rows, self.n_groups)
+        plan = self.plan
+        index = plan.index if plan.index is not None else K.gather_index(plan.rows, plan.n_groups)
         return K.columns_to_rows(sources, index, self.out, self.tmp)
+
+
+def _learner_rows(graph: CompiledGraph, n_groups: int) -> IntArray:
+    """:func:`K.learner_rows`, kept with the graph's other constants for this block size."""
+    make = lambda: _frozen(K.learner_rows(n_groups))  # noqa: E731
+    return graph._memoised(("learner rows", n_groups), make)  # type: ignore[no-any-return]
+
+
+def _base_order(graph: CompiledGraph) -> IntArray:
+    """Skills by descendants, most first, ties by column (the ranking without goals)."""
+    make = lambda: _frozen(  # noqa: E731
+        np.lexsort((np.arange(graph.n_skills), -graph.n_descendants)).astype(np.intp)
+    )
+    return graph._memoised("base order", make)  # type: ignore[no-any-return]
 
 
 def _flag_matrix(
@@ -263,8 +311,9 @@ def _flag_matrix(
     n_learners, n_skills = array.shape
     out = np.zeros(array.shape, dtype=bool)
     n_groups = _block_rows(n_learners) // 64
-    gather = _Gather(terms, np.arange(n_skills, dtype=np.intp), 1, n_groups, keep_index=True)
-    learner = K.learner_rows(n_groups)
+    identity = lambda: np.arange(n_skills, dtype=np.intp)  # noqa: E731
+    gather = _Gather(_memoised_order(graph, make_terms.__name__, terms, identity, 1, n_groups))
+    learner = _learner_rows(graph, n_groups)
     result = np.empty((terms.row.size, n_groups), dtype=np.uint64)
     scratch = np.empty((terms.slots[1].size if len(terms.slots) > 1 else 1, n_groups), dtype=np.uint64)
     for start, stop, stacked, _ in _mastered_columns(array, limit, layout):
@@ -574,7 +623,7 @@ def recommend_next(
     review = R.check_review(elapsed_days, half_life_days, recall_threshold, max_reviews, array.shape)
     goal_sets, goal_index = _goal_keys(compiled, goals, n_learners)
     descendants = compiled.n_descendants
-    base_order = np.lexsort((np.arange(n_skills), -descendants)).astype(np.intp)
+    base_order = _base_order(compiled)
     plans: list[tuple[int, IntArray]] = []  # (goal code, ranking order)
     if np.any(goal_index < 0):
         plans.append((-1, base_order))
@@ -589,7 +638,13 @@ def recommend_next(
     ready_terms = _ready_terms(compiled, layout)
     n_sources = ready_terms.row.size
     n_groups = _block_rows(n_learners) // 64
-    gathers = [(code, _Gather(ready_terms, order, n_sets, n_groups, keep_index=len(plans) <= 4)) for code, order in plans]
+    gathers = [
+        (code, _Gather(
+            _memoised_order(compiled, "ranked", ready_terms, lambda: base_order, n_sets, n_groups) if code < 0
+            else _order(ready_terms, order, n_sets, n_groups, keep_index=len(plans) <= 4)
+        ))
+        for code, order in plans
+    ]
     ready = np.empty((n_sources, n_groups), dtype=np.uint64)
     scratch = np.empty((ready_terms.slots[1].size if len(ready_terms.slots) > 1 else 1, n_groups), dtype=np.uint64)
     candidates = ready if band is None else np.empty((2 * n_sources, n_groups), dtype=np.uint64)
@@ -599,7 +654,7 @@ def recommend_next(
     terms = np.full((0, k) if plain else (n_learners, k), R.UNLOCKS, dtype=np.int8)  # unused when plain
     recall = np.full((n_learners, k), np.nan) if review is not None else None
     extra = None if band is None else band.fill_flags
-    slot = K.learner_rows(n_groups)  # block row -> row of the row words
+    slot = _learner_rows(compiled, n_groups)  # block row -> row of the row words
     for start, stop, stacked, in_band in _mastered_columns(array, limit, layout, extra):
         K.and_slots(stacked, ready_terms.slots, ready, scratch)
         if in_band is not None:
