@@ -17,7 +17,7 @@ from pathlib import Path
 
 import personalise
 
-sys.path.insert(0, str(Path(__file__).with_name("_ext")))  # local extensions: gallery
+sys.path.insert(0, str(Path(__file__).with_name("_ext")))  # local extensions: gallery, benchmark tables
 
 # -- Project -----------------------------------------------------------------
 project = "personalise"
@@ -33,6 +33,7 @@ extensions = [
     "numpydoc",
     "myst_nb",  # loads myst_parser for the .md pages and executes the notebooks
     "gallery",  # _ext/gallery.py: the gallery page, its thumbnails drawn by the library at build time
+    "benchmark_tables",  # _ext/benchmark_tables.py: the performance page's tables, from benchmarks/results.json
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
