@@ -63,3 +63,20 @@ def small_blocks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(next_steps, "BLOCK_ROWS", request.param)
     yield request.param
+
+
+@pytest.fixture(scope="session")
+def dask_client() -> Iterator[object]:
+    """A client of a two-process, one-thread-per-worker ``distributed.LocalCluster``, started once per session.
+
+    Tests that take it run on real worker processes (not threads in this
+    process), so whatever a worker needs must be picklable and importable
+    there. Skips when ``distributed`` is not installed.
+    """
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+

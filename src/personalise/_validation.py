@@ -30,6 +30,7 @@ from personalise.exceptions import (
 )
 
 __all__ = [
+    "check_client",
     "check_id",
     "check_id_array",
     "check_scores",
@@ -67,6 +68,21 @@ def check_int(value: object, name: str, *, minimum: int) -> int:
             f"{name} must be an integer >= {minimum}; got {value!r}", value=value
         )
     return int(value)
+
+
+def check_client(client: object) -> Any:
+    """Return ``client`` if it is a ``dask.distributed.Client``; a one-line error naming the extra otherwise."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InvalidParameterError(
+            "client= needs dask.distributed: pip install 'personalise[dask]'", value=client
+        ) from None
+    if not isinstance(client, Client):
+        raise InvalidParameterError(
+            f"client must be a dask.distributed.Client; got {type(client).__name__}", value=client
+        )
+    return client
 
 
 def check_threshold(value: object, name: str = "threshold") -> float:

@@ -568,7 +568,7 @@ def small_chunks(chunk_rows: int) -> Iterator[None]:
     few dozen answers span many of them (and a skill spans several): for
     predictions through ``sequences``, for fits through ``time_major``.
     """
-    from personalise.content import _responses, bkt, bkt_fit
+    from personalise.content import _em, _responses, bkt
 
     for function in (_responses.sequences, _responses.time_major):
         if "chunk_rows" not in inspect.signature(function).parameters:
@@ -587,7 +587,7 @@ def small_chunks(chunk_rows: int) -> Iterator[None]:
 
     with (
         mock.patch.object(bkt, "sequences", patched_sequences),
-        mock.patch.object(bkt_fit, "time_major", patched_time_major),
+        mock.patch.object(_em, "time_major", patched_time_major),  # the layout of the EM fit
     ):
         yield
     assert calls, "the patched layout was not used"

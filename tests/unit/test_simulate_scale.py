@@ -16,7 +16,6 @@ here.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,12 +40,9 @@ def graph() -> pl.CompiledGraph:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        distributed.Client(cluster) as dask_client,
-    ):
-        yield dask_client
+def client(dask_client: Any) -> Any:
+    """The session's two-process cluster (tests/conftest.py): one cluster for every dask test."""
+    return dask_client
 
 
 def _run(graph: pl.CompiledGraph, policy: Any, **options: Any) -> pl.SimulationResult:

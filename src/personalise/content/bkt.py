@@ -268,11 +268,7 @@ class BKTModel:
     ) -> tuple[Responses, Sequences, Float, Float, Float]:
         data = responses_of(data, pass_mark, columns)
         responses = read_responses(data, columns=columns, skill_ids=self.params.skill_ids)
-        seq = sequences(responses)
-        per_sequence = {name: values[seq.skill][None, :] for name, values in self.params.as_dict().items()}
-        _, final, filtered, p_correct = BK.forward(seq, per_sequence, keep_rows=True)
-        assert p_correct is not None
-        return responses, seq, p_correct[0], filtered[0], final[0]
+        return (responses, *forward_responses(self.params, responses))
 
     def predict(
         self, data: Any, *, columns: Mapping[str, str] | None = None, pass_mark: float = 0.5
@@ -393,6 +389,20 @@ class BKTModel:
         mastery = np.tile(self.params.prior, (len(ids), 1))
         mastery[row_of, seq.skill if learners is None else seq_skill] = final
         return ids, mastery
+
+
+def forward_responses(params: BKTParams, responses: Responses) -> tuple[Sequences, Float, Float, Float]:
+    """The forward pass over validated responses whose skill codes follow ``params.skill_ids``.
+
+    Returns the sequences and, in their layout order, P(correct) before each
+    answer, P(known) after it, and P(known) at each sequence's next
+    opportunity.
+    """
+    seq = sequences(responses)
+    per_sequence = {name: values[seq.skill][None, :] for name, values in params.as_dict().items()}
+    _, final, filtered, p_correct = BK.forward(seq, per_sequence, keep_rows=True)
+    assert p_correct is not None
+    return seq, p_correct[0], filtered[0], final[0]
 
 
 # ------------------------------------------------------------------ metrics

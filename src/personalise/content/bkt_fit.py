@@ -7,23 +7,32 @@ import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._kernels import bkt as BK
-from personalise._validation import check_int
+from personalise._validation import check_int, check_threshold
+from personalise.content._em import EM, Counts, keep_guess_plus_slip_below_one, log_fold
+from personalise.content._partitions import Parts, Summary, numbered, open_parts
 from personalise.content._responses import (
     COLUMNS,
-    DistinctSequences,
-    TimeMajor,
+    Responses,
+    _check_columns,
     distinct_sequences,
     read_responses,
-    shrink,
-    time_major,
 )
-from personalise.content.bkt import _EPS, _INIT, METRICS, BKTModel, _check_metrics
+from personalise.content.bkt import (
+    _EPS,
+    _INIT,
+    _METRIC_FUNCTIONS,
+    METRICS,
+    BKTModel,
+    _check_metrics,
+    forward_responses,
+)
 from personalise.content.bkt_params import PARAMETERS, BKTParams, skill_ids_of
 from personalise.content.tracing import responses_of
+from personalise.evidence import Evidence
 from personalise.exceptions import (
     DegenerateFitWarning,
     EvidenceError,
@@ -113,18 +122,23 @@ def fit_bkt(
     bounds: Mapping[str, Any] | None = None,
     columns: Mapping[str, str] | None = None,
     pass_mark: float = 0.5,
+    client: Any = None,
 ) -> BKTModel:
     """Fit per-skill BKT parameters by EM (Baum-Welch) with random restarts.
 
     Parameters
     ----------
-    data : DataFrame, mapping of column name to array, or Evidence
+    data : DataFrame, mapping of column name to array, Evidence, dask DataFrame, or sequence of Evidence
         One row per answer with pyBKT's columns ``user_id``, ``skill_name``,
         ``correct`` (0/1) and optionally ``order_id`` (the order of each
         learner's answers; input order without it). An
         :class:`~personalise.Evidence` is taken in time order (ties by
         evidence id), and a score counts as correct when it is
-        ``>= pass_mark``.
+        ``>= pass_mark``. Data split in partitions is fitted partition by
+        partition (see Notes): a ``dask.dataframe.DataFrame`` with the same
+        columns, or a list or tuple of Evidence, one per partition, each
+        learner in one of them. The fit equals that of the concatenated
+        partitions (to rounding: the sums add up in another order).
     skills : CompiledGraph or sequence of skill ids, optional
         The skills and their order in the result (default: the data's skills,
         sorted; in first-appearance order if they cannot be sorted). Skills without answers get the median of
@@ -155,6 +169,12 @@ def fit_bkt(
         "skill_name": "KC(Default)", "correct": "Correct First Attempt"}``.
     pass_mark : float, default 0.5
         For Evidence: the score at or above which an answer is right.
+    client : dask.distributed.Client, optional
+        Run the work of each partition on this cluster (the ``dask`` extra);
+        data in one piece then counts as one partition. Default: a dask
+        DataFrame is computed on the current client if there is one, else by
+        dask's default scheduler in this process; a sequence of Evidence is
+        fitted here, partition by partition.
 
     Returns
     -------
@@ -164,9 +184,14 @@ def fit_bkt(
     ------
     EvidenceError
         On bad data (missing column, answers not 0/1, missing ids, repeated
-        ``order_id`` within a learner, skills outside ``skills``, no rows).
+        ``order_id`` within a learner, skills outside ``skills``, no rows),
+        or a learner in two Evidence partitions; messages about one
+        partition name it (``partition 2: ...``).
     InvalidParameterError
-        On bad options, or if the fit breaks down numerically (never NaN).
+        On bad options, if ``client`` is not a ``dask.distributed.Client``
+        (or dask is not installed), if a sequence holds something other than
+        Evidence (the message names its position), or if the fit breaks
+        down numerically (never NaN).
 
     Warns
     -----
@@ -188,6 +213,21 @@ def fit_bkt(
     step per answer position in each chunk of about 16,000 sequences. The
     result does not depend on how the sequences are chunked.
 
+    Partitioned data: the E-step's sufficient statistics are sums over
+    learners, so each partition computes its own and they are added up here,
+    where the M-step, the convergence checks and the draw of the initial
+    values run. Each partition is read, validated and laid out once, where it
+    lives (on a dask worker, or here), and stays there: per iteration only
+    the parameters and the mask of (restart, skill) pairs still iterating,
+    shape (n_restarts, n_skills), go out to each partition, and seven arrays
+    of that shape come back. The driver also receives each partition's
+    learner and skill ids, once per reading. A learner's answers must all be
+    in one partition: a dask DataFrame in which a learner spans partitions is
+    read once to find that out, then shuffled by learner id
+    (``DataFrame.shuffle``; each row first numbered in partition order when
+    there is no ``order_id`` column, so answers keep their order) and read
+    again.
+
     Examples
     --------
     >>> import numpy as np, personalise as pl
@@ -204,26 +244,44 @@ def fit_bkt(
     >>> fitted = [model.params.prior[0], model.params.learn[0], model.params.guess[0], model.params.slip[0]]
     >>> bool(np.abs(np.subtract(fitted, [0.3, 0.15, 0.2, 0.1])).max() < 0.03)
     True
+
+    The same answers as Evidence in two partitions (learners 0-999 and
+    1000-1999) give the same fit:
+
+    >>> when = np.datetime64("2026-09-01T09:00") + np.repeat(np.arange(15), 2000).astype("timedelta64[m]")
+    >>> ev = pl.Evidence(rows["user_id"], rows["skill_name"], rows["correct"], when, np.arange(30000))
+    >>> halves = [ev.select(learner_ids=range(0, 1000)), ev.select(learner_ids=range(1000, 2000))]
+    >>> split = pl.fit_bkt(halves, rng=1)
+    >>> bool(np.abs(split.params.learn - pl.fit_bkt(ev, rng=1).params.learn).max() < 1e-9)
+    True
     """
     n_restarts = check_int(n_restarts, "n_restarts", minimum=1)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
     skill_ids = skill_ids_of(skills) if skills is not None else None
-    data = responses_of(data, pass_mark, columns)
-    responses = read_responses(data, columns=columns, skill_ids=skill_ids)
-    if skill_ids is None:
-        try:
-            ordered = tuple(sorted(responses.skill_ids))  # type: ignore[type-var]
-        except TypeError:  # ids of mixed types: keep first-appearance order
-            ordered = responses.skill_ids
-        responses = responses.with_skill_order(ordered)
-    if responses.n_rows == 0:
+    parts = _response_parts(data, columns, pass_mark, client)
+    responses = None
+    if parts is None:
+        data = responses_of(data, pass_mark, columns)
+        responses = read_responses(data, columns=columns, skill_ids=skill_ids)
+        if skill_ids is None:
+            responses = responses.with_skill_order(_default_skill_order(responses.skill_ids))
+        ids, n_rows = responses.skill_ids, responses.n_rows
+    else:
+        ids = skill_ids if skill_ids is not None else _default_skill_order(parts.skill_order)
+        n_rows = parts.n_rows
+    if n_rows == 0:
         raise EvidenceError("the response data has no rows to fit", value=0)
-    ids = responses.skill_ids
     fixed_values = _check_fixed(fixed, forgets, ids)
     limits = _check_bounds(bounds)
-    distinct = distinct_sequences(responses)
-    median_length = np.median(distinct.all_lengths)
+    n_skills, R = len(ids), n_restarts
+    fit: EM | _Partitioned
+    if responses is not None:
+        fit = EM(distinct_sequences(responses), R, n_skills, fold=log_fold(fixed_values))
+    else:
+        assert parts is not None
+        fit = _Partitioned(parts, ids, R, fold=log_fold(fixed_values))
+    median_length = _median(fit.length_counts)
     if median_length < 3:
         warnings.warn(
             f"the median sequence length is {median_length:g} (< 3): BKT parameters are not "
@@ -231,7 +289,6 @@ def fit_bkt(
             IdentifiabilityWarning,
             stacklevel=2,
         )
-    n_skills, R = len(ids), n_restarts
     generator = np.random.default_rng(rng)
     params: dict[str, Float] = {}
     for name in PARAMETERS:
@@ -241,9 +298,8 @@ def fit_bkt(
             low, high = _INIT[name]
             lo, hi = limits[name]
             params[name] = np.clip(generator.uniform(low, high, size=(R, n_skills)), lo, hi)
-    _keep_guess_plus_slip_below_one(params, fixed_values)
+    keep_guess_plus_slip_below_one(params, fixed_values)
 
-    fit = _EM(distinct, R, n_skills, fold=_fold(fixed_values))
     active = np.broadcast_to(fit.n_answers > 0, (R, n_skills)).copy()
     stats = fit.e_step(params, active)
     log_lik = stats["log_lik"]
@@ -288,179 +344,159 @@ def fit_bkt(
     )
 
 
-def _keep_guess_plus_slip_below_one(params: dict[str, Float], fixed: Mapping[str, Any]) -> None:
-    """Keep free guess and slip inside (eps, 1 - eps) with guess + slip <= 1 - eps, in place."""
-    if "guess" not in fixed:
-        ceiling = 1.0 - _EPS - (params["slip"] if "slip" in fixed else _EPS)
-        params["guess"] = np.clip(params["guess"], _EPS, np.maximum(ceiling, _EPS))
-    if "slip" not in fixed:
-        params["slip"] = np.clip(params["slip"], _EPS, np.maximum(1.0 - _EPS - params["guess"], _EPS))
+def _default_skill_order(skill_ids: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    """The data's skills sorted, or in first-appearance order if they cannot be sorted."""
+    try:
+        return tuple(sorted(skill_ids))  # type: ignore[type-var]
+    except TypeError:  # ids of mixed types: keep first-appearance order
+        return skill_ids
 
 
-#: The products of P(answer) over this many answers stay above e**-700, a normal float (see _fold).
-_LOG_SMALLEST_PRODUCT = 700.0
-#: A chunk of the fit holds at most this many sequences (the width of one vectorised step) ...
-_CHUNK_WIDTH = 16384
-#: ... and at most about this many answers (its per-answer buffers: 16 bytes per answer, 32 MB).
-_CHUNK_ROWS = 1 << 21
-#: Leave converged pairs out of the layout when the pairs still iterating hold less than this share of it.
-_RELAYOUT_SHARE = 0.9
+def _median(counts: NDArray[np.integer[Any]]) -> float:
+    """The median of values given as counts (``counts[v]`` values equal ``v``), as ``np.median`` gives it."""
+    n = int(counts.sum())
+    cumulative = np.cumsum(counts)
+    lower = int(np.searchsorted(cumulative, (n - 1) // 2, side="right"))
+    upper = int(np.searchsorted(cumulative, n // 2, side="right"))
+    return (lower + upper) / 2
 
 
-def _fold(fixed: Mapping[str, Float]) -> int:
-    """How many answers' P(answer) the E-step may multiply before taking a log.
+class _Partitioned(Counts):
+    """The fit of data split in partitions: one :class:`EM` per partition, kept where it was read.
 
-    P(answer) is at least the smallest emission probability: free guess and
-    slip (and one minus them) stay at or above 1e-6, pinned ones are what
-    they are. A pinned 0 or 1 gives 1 (a log per answer, as -inf must show).
-    """
-    smallest = _EPS
-    for name in ("guess", "slip"):
-        if name in fixed and fixed[name].size:
-            smallest = min(smallest, float(fixed[name].min()), float(1.0 - fixed[name].max()))
-    if smallest <= 0.0:
-        return 1
-    return int(max(1, min(64, _LOG_SMALLEST_PRODUCT // -np.log(smallest))))
-
-
-class _EM:
-    """Expected sufficient statistics of one fit, per (restart, skill) pair.
-
-    The E-step runs on the distinct answer sequences of each skill, each
-    weighted by the number of learners who gave it, for the (restart, skill)
-    pairs still iterating: one sequence of the layout is one (restart,
-    distinct sequence) pair. Its result is one ``(n_restarts, n_skills)``
-    array per statistic, weighted sums over sequences in a canonical order
-    (by skill, then first learner), so the fit does not depend on the
-    layout in chunks, to the last bit. The M-step needs only these sums and
-    the counts (``n_sequences``, ``n_answers``, ``n_right``), which add up
-    over disjoint sets of learners: an ``_EM`` per part of the learners and
-    the sum of their E-steps give the same fit up to the order of the sums.
+    The counts are summed here once; each E-step runs on every partition
+    (on its worker, with a client) and its ``(n_restarts, n_skills)`` sums are
+    added up here in partition order, so the result does not depend on which
+    partition finishes first.
     """
 
-    STATS = ("log_lik", "first", "known", "known_right", "last", "learned", "forgot")
-
-    def __init__(
-        self,
-        distinct: DistinctSequences,
-        n_restarts: int,
-        n_skills: int,
-        *,
-        fold: int,
-        chunk_rows: int = _CHUNK_ROWS,
-        chunk_width: int = _CHUNK_WIDTH,
-    ) -> None:
-        self.distinct, self.R, self.S, self.fold = distinct, n_restarts, n_skills, fold
-        self.chunk_rows, self.chunk_width = chunk_rows, chunk_width
-        weight = distinct.count.astype(np.float64)
-        right = np.zeros(distinct.n_sequences)
-        if distinct.n_sequences:
-            right = np.add.reduceat(distinct.answers.astype(np.float64), distinct.ptr[:-1])
-        self.n_sequences = np.bincount(distinct.skill, weights=weight, minlength=n_skills)
-        answers = np.bincount(distinct.skill, weights=weight * distinct.length, minlength=n_skills)
-        self.n_answers = answers.astype(np.intp)
-        self.n_right = np.bincount(distinct.skill, weights=weight * right, minlength=n_skills)
+    def __init__(self, parts: Parts, skill_ids: Sequence[Hashable], n_restarts: int, *, fold: int) -> None:
+        self.parts, self.R, self.S = parts, n_restarts, len(skill_ids)
+        self.fits = parts.map(_prepare_part, parts.indices, skill_ids=tuple(skill_ids), n_restarts=n_restarts, fold=fold)
+        counts = parts.gather(parts.runner.map(_counts_of, self.fits))
+        longest = max(part[3].size for part in counts)
+        self.n_sequences, self.n_right = np.zeros(self.S), np.zeros(self.S)
+        self.n_answers = np.zeros(self.S, dtype=np.intp)
+        self.length_counts = np.zeros(longest, dtype=np.intp)
+        for n_sequences, n_answers, n_right, length_counts in counts:
+            self.n_sequences += n_sequences
+            self.n_answers += n_answers
+            self.n_right += n_right
+            self.length_counts[: length_counts.size] += length_counts
         self.n_not_last = self.n_answers - self.n_sequences
-        self.skill_ptr = np.searchsorted(distinct.skill, np.arange(n_skills + 1))  # canonical order is by skill
-        # pairs of skills without answers need no layout (with a part of the learners, a skill may have none)
-        self.nothing_to_lay_out = np.tile(self.skill_ptr[1:] == self.skill_ptr[:-1], n_restarts)
-        self.in_layout = self.nothing_to_lay_out.copy()
-        self.n_units = 0
-
-    def _lay_out(self, active: NDArray[np.bool_]) -> None:
-        """Lay out the distinct sequences of the active pairs; units (restart, sequence) in canonical order."""
-        d = self.distinct
-        pairs = np.flatnonzero(active.ravel() & ~self.nothing_to_lay_out)
-        skill = pairs % self.S
-        per_pair = self.skill_ptr[skill + 1] - self.skill_ptr[skill]
-        pair_start = np.r_[0, np.cumsum(per_pair)[:-1]].astype(np.intp)
-        n_units = int(per_pair.sum())
-        self.unit_pair = np.repeat(np.arange(pairs.size), per_pair)
-        unit_seq = np.repeat(self.skill_ptr[skill] - pair_start, per_pair) + np.arange(n_units)
-        order, seq_ptr, row_ptr, step_ptr, n_active, offsets, source = time_major(
-            d.length[unit_seq], d.ptr[unit_seq], self.chunk_rows, self.chunk_width
-        )
-        self.layout = TimeMajor(seq_ptr, row_ptr, step_ptr, n_active, offsets, d.answers[source])
-        self.right = self.layout.correct.astype(np.float64)
-        self.pair_of_position = pairs[self.unit_pair[order]]  # flat (restart, skill) index per layout position
-        self.position = np.empty(n_units, dtype=np.intp)
-        self.position[order] = np.arange(n_units)  # layout position of each unit
-        self.weight = d.count[unit_seq].astype(np.float64)
-        self.pairs, self.pair_start, self.n_units = pairs, pair_start, n_units
-        self.in_layout = self.nothing_to_lay_out.copy()
-        self.in_layout[pairs] = True
-
-    def _leave_out(self, active: NDArray[np.bool_]) -> None:
-        """Drop the pairs no longer active from the layout (no new sorting; see ``shrink``)."""
-        keep_pair = active.ravel()[self.pairs]
-        keep_unit = keep_pair[self.unit_pair]
-        keep_position = np.zeros(self.n_units, dtype=bool)
-        keep_position[self.position] = keep_unit
-        self.layout, row_keep = shrink(self.layout, keep_position)
-        self.right = self.right[row_keep]
-        self.pair_of_position = self.pair_of_position[keep_position]
-        self.position = (np.cumsum(keep_position) - 1)[self.position[keep_unit]]
-        self.weight = self.weight[keep_unit]
-        new_index = np.cumsum(keep_pair) - 1
-        self.unit_pair = new_index[self.unit_pair[keep_unit]]
-        per_pair = np.diff(np.r_[self.pair_start, self.n_units])[keep_pair]
-        self.pairs = self.pairs[keep_pair]
-        self.pair_start = np.r_[0, np.cumsum(per_pair)[:-1]].astype(np.intp)
-        self.n_units = int(per_pair.sum())
-        self.in_layout = self.nothing_to_lay_out.copy()
-        self.in_layout[self.pairs] = True
 
     def e_step(self, params: dict[str, Float], active: NDArray[np.bool_]) -> dict[str, Float]:
-        """Log-likelihood and expected sufficient statistics at ``params``, per restart and skill.
+        """The sums of the partitions' E-steps (see :meth:`EM.e_step`)."""
+        sums = self.parts.gather(self.parts.runner.map(_e_step_of, self.fits, params=params, active=active))
+        total = {name: np.array(sums[0][name], dtype=np.float64) for name in EM.STATS}
+        for part in sums[1:]:
+            for name in EM.STATS:
+                total[name] += part[name]
+        return total
 
-        Pairs outside ``active`` may be left out (their entries are then 0).
-        """
-        flat = active.ravel()
-        wanted = int((self.skill_ptr[1:] - self.skill_ptr[:-1])[np.flatnonzero(flat) % self.S].sum())
-        out = {name: np.zeros(self.R * self.S) for name in self.STATS}
-        if not wanted:
-            return {name: values.reshape(self.R, self.S) for name, values in out.items()}
-        if not self.in_layout[flat].all():
-            self._lay_out(active)
-        elif wanted < _RELAYOUT_SHARE * self.n_units:
-            self._leave_out(active)
-        per_unit = {name: values.ravel()[self.pair_of_position] for name, values in params.items()}
-        stats = BK.e_step(self.layout, self.right, per_unit, fold=self.fold)
-        stacked = np.stack([stats[name] for name in self.STATS])[:, self.position]
-        stacked *= self.weight
-        sums = np.add.reduceat(stacked, self.pair_start, axis=1)
-        for k, name in enumerate(self.STATS):
-            out[name][self.pairs] = sums[k]
-        return {name: values.reshape(self.R, self.S) for name, values in out.items()}
 
-    def m_step(
-        self,
-        stats: dict[str, Float],
-        params: dict[str, Float],
-        fixed: dict[str, Float],
-        limits: dict[str, tuple[float, float]],
-    ) -> dict[str, Float]:
-        """Closed-form M-step from the summed statistics, clipped to the bounds."""
-        known, known_right = stats["known"], stats["known_right"]
-        known_not_last = known - stats["last"]
-        estimates = {
-            "prior": (stats["first"], self.n_sequences),
-            "learn": (stats["learned"], self.n_not_last - known_not_last),
-            "forget": (stats["forgot"], known_not_last),
-            "guess": (self.n_right - known_right, self.n_answers - known),
-            "slip": (known - known_right, known),
-        }
-        out = {}
-        for name in PARAMETERS:
-            if name in fixed:
-                out[name] = params[name]
-                continue
-            numerator, denominator = estimates[name]
-            denominator = np.broadcast_to(denominator, params[name].shape)
-            value = np.divide(numerator, denominator, out=params[name].copy(), where=denominator > 1e-12)
-            out[name] = np.clip(value, *limits[name])
-        _keep_guess_plus_slip_below_one(out, fixed)
-        return out
+# ------------------------------------------------- the work of one partition (picklable, run where it lives)
+def _read_part(part: Any, *, names: dict[str, str], pass_mark: float) -> Responses:
+    """One partition (a table or an Evidence) as validated responses, skills in first-appearance order."""
+    return read_responses(responses_of(part, pass_mark, names or None), columns=names or None, skill_ids=None)
+
+
+def _summarise(responses: Responses) -> Summary:
+    rows = np.bincount(responses.learner, minlength=len(responses.learner_ids)).astype(np.intp)
+    return Summary(responses.learner_ids, rows, responses.skill_ids)
+
+
+def _recode(responses: Responses, skill_ids: Sequence[Hashable], index: int) -> Responses:
+    """``responses`` with skill codes into ``skill_ids``; a row with another skill is an EvidenceError."""
+    known = {skill: j for j, skill in enumerate(skill_ids)}
+    remap = np.array([known.get(skill, -1) for skill in responses.skill_ids], dtype=np.intp)
+    skill = remap[responses.skill] if responses.skill.size else responses.skill
+    unknown = np.flatnonzero(skill < 0)
+    if unknown.size:
+        row = int(unknown[0])
+        name = responses.skill_ids[responses.skill[row]]
+        raise EvidenceError(
+            f"partition {index}: row {row} names skill {name!r}, which is not a known skill", value=name
+        )
+    return attrs.evolve(responses, skill_ids=tuple(skill_ids), skill=skill)
+
+
+def _subset(responses: Responses, keep_learner: NDArray[np.bool_]) -> Responses:
+    """The rows of the learners (by code) where ``keep_learner`` is true, in the same order."""
+    keep_row = keep_learner[responses.learner] if responses.learner.size else np.zeros(0, dtype=bool)
+    new_row = (np.cumsum(keep_row) - 1).astype(np.intp)
+    order = new_row[responses.order[keep_row[responses.order]]]
+    return Responses(
+        responses.learner_ids,
+        responses.skill_ids,
+        responses.learner[keep_row],
+        responses.skill[keep_row],
+        responses.correct[keep_row],
+        order,
+    )
+
+
+def _prepare_part(responses: Responses, index: int, *, skill_ids: tuple[Hashable, ...], n_restarts: int, fold: int) -> EM:
+    return EM(distinct_sequences(_recode(responses, skill_ids, index)), n_restarts, len(skill_ids), fold=fold)
+
+
+def _counts_of(fit: EM) -> tuple[Float, NDArray[np.intp], Float, NDArray[np.intp]]:
+    return fit.n_sequences, fit.n_answers, fit.n_right, fit.length_counts
+
+
+def _e_step_of(fit: EM, *, params: dict[str, Float], active: NDArray[np.bool_]) -> dict[str, Float]:
+    return fit.e_step(params, active)
+
+
+def _predict_part(
+    responses: Responses, keep_learner: NDArray[np.bool_], index: int, *, params: BKTParams
+) -> tuple[NDArray[np.bool_], Float]:
+    """The answers of some learners of a partition and P(correct) before each, in row order."""
+    test = _recode(_subset(responses, keep_learner), params.skill_ids, index)
+    p_correct = np.empty(test.n_rows)
+    if test.n_rows:
+        seq, before, _, _ = forward_responses(params, test)
+        p_correct[seq.rows] = before
+    return test.correct, p_correct
+
+
+#: The column that numbers the rows of a dask DataFrame without an order column before it is shuffled.
+_ROW_NUMBER = "__personalise_row__"
+
+
+def _keep_row_order(frame: Any, options: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Before a shuffle: without an order column, number the rows so that each learner keeps their order."""
+    names = dict(options["names"])
+    if names.get("order_id", "order_id") in frame.columns:
+        return frame, options
+    column = _ROW_NUMBER
+    while column in frame.columns:
+        column += "_"
+    return numbered(frame, column), {**options, "names": {**names, "order_id": column}}
+
+
+def _response_parts(data: Any, columns: Mapping[str, str] | None, pass_mark: float, client: Any) -> Parts | None:
+    """The partitions of response data (see :func:`~personalise.content._partitions.open_parts`), or None."""
+    if isinstance(data, Parts):  # already read (the training folds of crossvalidate)
+        return data
+    names = _check_columns(columns)
+    if isinstance(data, (list, tuple, Evidence)):
+        if columns is not None:
+            raise InvalidParameterError(
+                "columns= applies to tables, not to Evidence (its columns are fixed)", value=columns
+            )
+        check_threshold(pass_mark, "pass_mark")
+    return open_parts(
+        data,
+        client=client,
+        read=_read_part,
+        options={"names": names, "pass_mark": pass_mark},
+        summarise=_summarise,
+        learner_column=names.get("user_id", "user_id"),
+        required_columns=[names.get(name, name) for name in COLUMNS if name != "order_id"],
+        before_shuffle=_keep_row_order,
+        what="response data",
+    )
 
 
 def crossvalidate(
@@ -471,6 +507,7 @@ def crossvalidate(
     metrics: Sequence[str] = METRICS,
     columns: Mapping[str, str] | None = None,
     pass_mark: float = 0.5,
+    client: Any = None,
     **fit_options: Any,
 ) -> dict[str, Float]:
     """K-fold cross-validation of :func:`fit_bkt`, split by learner.
@@ -480,9 +517,10 @@ def crossvalidate(
 
     Parameters
     ----------
-    data : DataFrame, mapping of column name to array, or Evidence
+    data : DataFrame, mapping of column name to array, Evidence, dask DataFrame, or sequence of Evidence
         As for :func:`fit_bkt` (for Evidence, a score counts as correct when
-        it is ``>= pass_mark``).
+        it is ``>= pass_mark``). Data split in partitions gives the same
+        folds and scores as the concatenated partitions (see Notes).
     folds : int, default 5
         Number of folds (2 to the number of learners).
     rng : None, int, or numpy.random.Generator
@@ -493,6 +531,9 @@ def crossvalidate(
         Column names, as for :func:`fit_bkt`.
     pass_mark : float, default 0.5
         For Evidence: the score at or above which an answer is right.
+    client : dask.distributed.Client, optional
+        Where the partitions are read, fitted and predicted, as for
+        :func:`fit_bkt`.
     **fit_options
         Passed on to :func:`fit_bkt` (``n_restarts``, ``fixed``, ...).
 
@@ -500,6 +541,23 @@ def crossvalidate(
     -------
     dict of str to ndarray of shape (folds,)
         Each metric on each test fold.
+
+    Raises
+    ------
+    EvidenceError, InvalidParameterError
+        As for :func:`fit_bkt`; also for an unknown metric, or ``folds``
+        below 2 or above the number of learners.
+
+    Notes
+    -----
+    Learners are numbered in order of first appearance in the data (for
+    partitions: in their concatenation) and dealt into folds by one random
+    permutation, so partitioned data gets the same folds as in one piece.
+    Partitions are read once and stay where they are: for each fold, every
+    partition keeps the rows of its training learners for the partitioned
+    :func:`fit_bkt`, then predicts the answers of its test learners with the
+    fitted parameters; those predictions, one float and one bool per answer
+    of the test fold, are gathered here, where the metrics are computed.
 
     Examples
     --------
@@ -511,14 +569,25 @@ def crossvalidate(
     >>> scores = pl.crossvalidate(data, folds=4, rng=0, metrics=("rmse",))
     >>> scores["rmse"].shape
     (4,)
+
+    The same rows as a dask DataFrame in three partitions (computed here by
+    dask's synchronous scheduler) give the same scores:
+
+    >>> import dask, dask.dataframe as dd, pandas as pd
+    >>> frame = dd.from_pandas(pd.DataFrame(data), npartitions=3, sort=False)
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     split = pl.crossvalidate(frame, folds=4, rng=0, metrics=("rmse",))
+    >>> bool(np.abs(split["rmse"] - scores["rmse"]).max() < 1e-9)
+    True
     """
     wanted = _check_metrics(metrics)
+    parts = _response_parts(data, columns, pass_mark, client)
+    if parts is not None:
+        return _crossvalidate_parts(parts, folds, rng, wanted, fit_options)
     data = responses_of(data, pass_mark, columns)
     responses = read_responses(data, columns=columns, skill_ids=None)
     n_learners = len(responses.learner_ids)
-    folds = check_int(folds, "folds", minimum=2)
-    if folds > n_learners:
-        raise InvalidParameterError(f"folds must be at most the number of learners ({n_learners}); got {folds}", value=folds)
+    folds = _check_folds(folds, n_learners)
     if "skills" not in fit_options:
         fit_options["skills"] = responses.skill_ids
     generator = np.random.default_rng(rng)
@@ -537,4 +606,53 @@ def crossvalidate(
         result = train_model.evaluate({c: v[test] for c, v in table.items()}, metrics=wanted)
         for name in wanted:
             scores[name][k] = result[name]
+    return scores
+
+
+def _check_folds(folds: object, n_learners: int) -> int:
+    folds = check_int(folds, "folds", minimum=2)
+    if folds > n_learners:
+        raise InvalidParameterError(f"folds must be at most the number of learners ({n_learners}); got {folds}", value=folds)
+    return folds
+
+
+def _crossvalidate_parts(
+    parts: Parts, folds: object, rng: Any, wanted: list[str], fit_options: dict[str, Any]
+) -> dict[str, Float]:
+    """:func:`crossvalidate` on partitions: the same folds; fits and predictions where the partitions are."""
+    n_folds = _check_folds(folds, len(parts.learner_order))
+    if "skills" not in fit_options:
+        fit_options["skills"] = parts.skill_order
+    generator = np.random.default_rng(rng)
+    fold_of = generator.permutation(len(parts.learner_order)) % n_folds
+    number = {learner: i for i, learner in enumerate(parts.learner_order)}
+    part_folds = [
+        fold_of[np.array([number[learner] for learner in summary.learner_ids], dtype=np.intp)]
+        for summary in parts.summaries
+    ]
+    scores = {name: np.empty(n_folds) for name in wanted}
+    for k, stream in enumerate(generator.spawn(n_folds)):
+        train = [fold != k for fold in part_folds]
+        summaries = [
+            Summary(summary.learner_ids, np.where(keep, summary.rows_per_learner, 0), summary.skill_ids)
+            for summary, keep in zip(parts.summaries, train, strict=True)
+        ]
+        kept = [i for i, summary in enumerate(summaries) if summary.n_rows]
+        handles = parts.runner.map(_subset, [parts.handles[i] for i in kept], [train[i] for i in kept])
+        training = Parts(
+            runner=parts.runner,
+            handles=handles,
+            indices=[parts.indices[i] for i in kept],
+            summaries=[summaries[i] for i in kept],
+            learner_order=parts.learner_order,
+            skill_order=parts.skill_order,
+        )
+        model = fit_bkt(training, rng=stream, **fit_options)
+        del training, handles  # the training rows are no longer needed where they are
+        tests = [fold == k for fold in part_folds]
+        predicted = parts.gather(parts.map(_predict_part, tests, parts.indices, params=model.params))
+        correct = np.concatenate([answers for answers, _ in predicted])
+        p_correct = np.concatenate([values for _, values in predicted])
+        for name in wanted:
+            scores[name][k] = _METRIC_FUNCTIONS[name](correct, p_correct)
     return scores

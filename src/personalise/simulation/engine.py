@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._random import RNG_BLOCK, block_generator, root_entropy
-from personalise._validation import check_int
+from personalise._validation import check_client, check_int
 from personalise.exceptions import GraphError, InvalidParameterError
 from personalise.experience._graph import _ancestors
 from personalise.graph import CompiledGraph
@@ -204,20 +204,6 @@ def _progress_reporter(progress: object, total: int) -> tuple[Progress | None, C
     )
 
 
-def _dask_client(client: object) -> Any:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise InvalidParameterError(
-            "client= needs dask.distributed: pip install 'personalise[dask]'", value=client
-        ) from None
-    if not isinstance(client, Client):
-        raise InvalidParameterError(
-            f"client must be a dask.distributed.Client; got {type(client).__name__}", value=client
-        )
-    return client
-
-
 def simulate(
     graph: CompiledGraph,
     policy: Policy,
@@ -335,7 +321,7 @@ def simulate(
         raise InvalidParameterError(f"model must be a LearnerModel; got {model!r}", value=model)
     if not isinstance(trajectories, (bool, np.bool_)):
         raise InvalidParameterError(f"trajectories must be True or False; got {trajectories!r}", value=trajectories)
-    dask = None if client is None else _dask_client(client)
+    dask = None if client is None else check_client(client)
     goal_index = None if goal is None else graph.index_of(goal)
     order = _topological(graph)
     sequence = order
