@@ -41,6 +41,7 @@ from personalise._validation import (
     check_threshold,
     learner_ids_of,
 )
+from personalise.content import _on_dask
 from personalise.content import ranking as R
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations, handed_over
@@ -352,7 +353,8 @@ def readiness(
         ``compiled.skill_ids`` order. float32 and float64 are read as given. A
         :class:`~personalise.MasteryTable` (or a pandas DataFrame) with the
         skill ids as columns, in any order, is matched to the graph by id; the
-        result's rows follow the table's ``learner_ids``.
+        result's rows follow the table's ``learner_ids``. A ``dask.array.Array``
+        chunked by learners gives a lazy dask array of bool (see Notes).
     threshold : float, default 0.95
         Mastery threshold in (0, 1] (Corbett and Anderson's convention).
     missing : float in [0, 1], optional
@@ -383,6 +385,10 @@ def readiness(
     O(n_learners * (n_skills + n_edges) / 64) word operations after one
     threshold pass over ``mastery``.
 
+    For a dask array, each chunk is computed by this function when the lazy
+    result is (same learner chunks, one chunk along skills: several are
+    rechunked to one); store it (``to_zarr``) or reduce it rather than compute it.
+
     Examples
     --------
     >>> import numpy as np, personalise as pl
@@ -391,6 +397,8 @@ def readiness(
     array([[False,  True, False],
            [False, False,  True]])
     """
+    if _on_dask.is_dask_array(mastery):
+        return _on_dask.readiness(compiled, mastery, threshold=threshold, missing=missing)  # type: ignore[no-any-return]
     return _flag_matrix(compiled, mastery, threshold, _ready_terms, missing)
 
 
@@ -407,7 +415,8 @@ def inner_fringe(
     compiled : CompiledGraph
         The prerequisite graph.
     mastery : array_like, shape (n_learners, n_skills), or MasteryTable
-        P(mastery) per learner and skill in [0, 1] (see :func:`readiness`).
+        P(mastery) per learner and skill in [0, 1] (see :func:`readiness`). A
+        ``dask.array.Array`` chunked by learners gives a lazy dask array of bool.
     threshold : float, default 0.95
         Mastery threshold in (0, 1].
     missing : float in [0, 1], optional
@@ -426,6 +435,10 @@ def inner_fringe(
     --------
     readiness
 
+    Notes
+    -----
+    A dask array of mastery is handled as by :func:`readiness` (lazily).
+
     Examples
     --------
     >>> import numpy as np, personalise as pl
@@ -434,6 +447,8 @@ def inner_fringe(
     array([[False,  True, False],
            [False, False, False]])
     """
+    if _on_dask.is_dask_array(mastery):
+        return _on_dask.inner_fringe(compiled, mastery, threshold=threshold, missing=missing)  # type: ignore[no-any-return]
     return _flag_matrix(compiled, mastery, threshold, _inner_terms, missing)
 
 
@@ -534,7 +549,8 @@ def recommend_next(
         P(mastery) per learner and skill in [0, 1] (see :func:`readiness`). A
         :class:`~personalise.MasteryTable` is matched to the graph by skill id,
         and its learner ids travel with the result
-        (``Recommendations.learner_ids``).
+        (``Recommendations.learner_ids``). A ``dask.array.Array`` chunked by
+        learners is computed chunk by chunk into the same Recommendations.
     k : int, default 3
         Recommendations per learner (>= 1). Rows with fewer ready skills are
         padded with -1.
@@ -596,6 +612,10 @@ def recommend_next(
     ranking order (no row is sorted). Each distinct goal adds one pass over
     the skills that lead to it. The mastery array is never copied or written.
 
+    A dask array is computed by the current scheduler, each chunk (rechunked to
+    one chunk along skills) by this function; per-learner goals and
+    ``elapsed_days`` are split to match, and the graph is sent once.
+
     Examples
     --------
     >>> import numpy as np, personalise as pl
@@ -613,6 +633,11 @@ def recommend_next(
     >>> pl.recommend_next(g, mastery, k=2, goals="multiply").skills()
     (('add',), ())
     """
+    if _on_dask.is_dask_array(mastery):
+        return _on_dask.recommend_next(compiled, mastery, k=k, threshold=threshold, goals=goals, params=params,
+                                       target_success=target_success, elapsed_days=elapsed_days,
+                                       half_life_days=half_life_days, recall_threshold=recall_threshold,
+                                       max_reviews=max_reviews, missing=missing)
     array, limit, layout = _prepare(compiled, mastery, threshold, missing)
     k = check_int(k, "k", minimum=1)
     n_learners, n_skills = array.shape
