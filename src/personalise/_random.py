@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from personalise._validation import seed_source
 from personalise.exceptions import InvalidParameterError
 
 __all__ = ["RNG_BLOCK", "block_generator", "root_entropy"]
@@ -29,21 +30,10 @@ def root_entropy(rng: object) -> int:
     from the operating system; a Generator gives one draw from it (so the
     generator advances, as with any use).
     """
-    if isinstance(rng, (bool, np.bool_)):
-        raise InvalidParameterError(f"rng must be None, an int, a SeedSequence or a Generator; got {rng!r}", value=rng)
-    if rng is None or isinstance(rng, numbers.Integral):
-        seed = None if rng is None else int(rng)
-        if seed is not None and seed < 0:
-            raise InvalidParameterError(f"rng must be a non-negative integer seed; got {rng!r}", value=rng)
-        seq = np.random.SeedSequence(seed)
-    elif isinstance(rng, np.random.SeedSequence):
-        seq = rng
-    elif isinstance(rng, np.random.Generator):
-        return int(rng.integers(0, 2**63))
-    else:
-        raise InvalidParameterError(
-            f"rng must be None, a non-negative int, a SeedSequence or a numpy Generator; got {rng!r}", value=rng
-        )
+    source = seed_source(rng)
+    if isinstance(source, np.random.Generator):
+        return int(source.integers(0, 2**63))
+    seq = source
     entropy: object = seq.entropy
     if isinstance(entropy, numbers.Integral):
         return int(entropy)

@@ -30,7 +30,11 @@ from personalise.exceptions import (
 )
 
 __all__ = [
+    "as_array",
     "check_client",
+    "check_number",
+    "check_rng",
+    "seed_source",
     "check_id",
     "check_id_array",
     "check_scores",
@@ -116,12 +120,8 @@ def check_mastery(
                                     value=missing)
     if hasattr(mastery, "columns") and hasattr(mastery, "to_numpy"):
         mastery = _frame_to_array(mastery, skill_ids)
-    array = np.asarray(mastery)
+    array = as_array(mastery, "mastery")
     if array.dtype not in _FLOATS:
-        if array.dtype.kind not in "biuf":
-            raise InvalidParameterError(
-                f"mastery must hold real numbers; got dtype {array.dtype}", value=array.dtype
-            )
         array = array.astype(np.float64)
     if array.ndim != 2:
         raise ShapeError(
@@ -246,20 +246,25 @@ def require_fields(data: Mapping[str, Any], fields: Iterable[str], what: str) ->
             raise InvalidParameterError(f"{what} document is missing the field {field!r}", value=field)
 
 
+def check_number(value: object, name: str, low: float = -math.inf, high: float = math.inf, *,
+                 open_low: bool = False, open_high: bool = False) -> float:
+    """Return ``value`` as a float if it is a real number (not a bool, not NaN) in the interval."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidParameterError(f"{name} must be a number; got {value!r:.80}", value=value)
+    number = float(value)
+    below = number <= low if open_low else number < low
+    above = number >= high if open_high else number > high
+    if math.isnan(number) or below or above:
+        left, right = "(" if open_low else "[", ")" if open_high else "]"
+        raise InvalidParameterError(f"{name} must lie in {left}{low:g}, {high:g}{right}; got {value!r}", value=value)
+    return number
+
+
 def number_in(low: float, high: float, *, open_low: bool = False, open_high: bool = False) -> Any:
     """An attrs validator: a real number (not a bool) in the interval, ends open or closed as asked."""
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InvalidParameterError(f"{attribute.name} must be a number; got {value!r}", value=value)
-        number = float(value)
-        below = number <= low if open_low else number < low
-        above = number >= high if open_high else number > high
-        if math.isnan(number) or below or above:
-            left, right = "(" if open_low else "[", ")" if open_high else "]"
-            raise InvalidParameterError(
-                f"{attribute.name} must lie in {left}{low:g}, {high:g}{right}; got {value!r}", value=value
-            )
+        check_number(value, attribute.name, low, high, open_low=open_low, open_high=open_high)
 
     return check
 
@@ -540,3 +545,107 @@ def parse_json(text: str | bytes, name: str, *, error: type[PersonaliseError] = 
 
 def _refuse_constant(token: str) -> Any:
     raise ValueError(f"{token} is not a JSON number")
+
+
+_KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "real numbers", "c": "complex numbers",
+               "O": "Python objects", "U": "text", "S": "bytes", "M": "dates", "m": "durations", "V": "records"}
+
+
+def as_array(
+    value: Any,
+    name: str,
+    *,
+    kinds: str = "biuf",
+    dtype: Any = None,
+    ndim: int | tuple[int, ...] | None = None,
+    finite: bool = False,
+    low: float | None = None,
+    high: float | None = None,
+    error: type[PersonaliseError] = InvalidParameterError,
+) -> NDArray[Any]:
+    """The one converter for array-likes: ``value`` as an ndarray, or an error naming ``name``.
+
+    ``np.asarray`` is called once (no copy for an array of the right dtype;
+    read-only, Fortran-order and strided views are used as they are). A
+    ragged nested sequence is a :class:`~personalise.exceptions.ShapeError`
+    (never NumPy's "inhomogeneous shape" ``ValueError``); an element kind
+    outside ``kinds`` (object, complex, text ... by default) is ``error``;
+    ``dtype`` converts the accepted kinds; ``ndim`` (one count or several)
+    is checked; ``finite`` refuses NaN and infinities; ``low`` and ``high``
+    bound every value (NaN fails them too). Messages give the position of
+    the first offending value.
+    """
+    if isinstance(value, (str, bytes, Mapping)) or value is None:
+        raise error(f"{name} must be an array; got {value!r:.80}", value=value)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            array = np.asarray(value)
+    except (ValueError, TypeError, np.exceptions.ComplexWarning) as err:
+        text = str(err)
+        if "inhomogeneous" in text or "sequence" in text:
+            raise ShapeError(f"{name} must be a rectangular array; got a ragged sequence (rows of different "
+                             "lengths or shapes)", value=name) from None
+        raise error(f"{name} cannot be read as an array: {text}", value=name) from None
+    if array.dtype.kind not in kinds:
+        allowed = list(dict.fromkeys(_KIND_NAMES.get(kind, kind) for kind in kinds))
+        listed = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + " or " + allowed[-1]
+        raise error(f"{name} must hold {listed}; got dtype {array.dtype}", value=array.dtype)
+    if dtype is not None and array.dtype != np.dtype(dtype):
+        array = array.astype(dtype)
+    wanted = (ndim,) if isinstance(ndim, int) else ndim
+    if wanted is not None and array.ndim not in wanted:
+        counts = " or ".join(f"{n}-D" for n in wanted)
+        raise ShapeError(f"{name} must be {counts}; got shape {array.shape}", value=array.shape)
+    if array.size and array.dtype.kind in "fc" and (finite or low is not None or high is not None):
+        ok = np.isfinite(array) if finite else np.ones(array.shape, dtype=bool)
+        if low is not None:
+            ok &= array >= low
+        if high is not None:
+            ok &= array <= high
+        if not ok.all():
+            where = tuple(int(i) for i in np.argwhere(~ok)[0])
+            shown = where[0] if len(where) == 1 else where
+            rule = f"lie in [{low}, {high}]" if low is not None and high is not None else (
+                f"be >= {low}" if low is not None else f"be <= {high}" if high is not None else "be finite")
+            bad = array[where].item()
+            raise error(f"{name} must {rule}; got {bad!r} at {shown}", value=bad)
+    elif array.size and array.dtype.kind in "iub" and (low is not None or high is not None):
+        lowest, highest = array.min(), array.max()
+        if (low is not None and lowest < low) or (high is not None and highest > high):
+            position = int(np.argmin(array)) if low is not None and lowest < low else int(np.argmax(array))
+            where = np.unravel_index(position, array.shape)
+            bad = array[where].item()
+            raise error(f"{name} must lie in [{low}, {high}]; got {bad!r} at {tuple(int(i) for i in where)}",
+                        value=bad)
+    return array
+
+
+def check_rng(rng: object, name: str = "rng") -> np.random.Generator:
+    """The one converter for ``rng=``: a :class:`numpy.random.Generator` from None, an int, a SeedSequence or a Generator.
+
+    A Generator is used as it is (drawing from it advances it, as any use
+    does); None draws fresh entropy from the operating system; anything else
+    (a bool, a negative int, a float, a string, the legacy ``RandomState``)
+    is an :class:`~personalise.exceptions.InvalidParameterError` naming
+    ``name``. Global random state (``np.random``'s and ``random``'s) is never
+    read or written.
+    """
+    source = seed_source(rng, name)
+    if isinstance(source, np.random.Generator):
+        return source
+    return np.random.Generator(np.random.PCG64(source))
+
+
+def seed_source(rng: object, name: str = "rng") -> np.random.SeedSequence | np.random.Generator:
+    """``rng`` checked as :func:`check_rng` checks it: a Generator as given, anything else as a SeedSequence."""
+    if isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_))):
+        seed = None if rng is None else int(rng)
+        if seed is not None and seed < 0:
+            raise InvalidParameterError(f"{name} must be a non-negative integer seed; got {rng!r}", value=rng)
+        return np.random.SeedSequence(seed)
+    raise InvalidParameterError(
+        f"{name} must be None, a non-negative int, a SeedSequence or a numpy Generator; got {rng!r:.80}", value=rng
+    )

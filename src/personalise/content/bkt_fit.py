@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_int, check_threshold
+from personalise._validation import check_int, check_rng, check_threshold
 from personalise.content._em import EM, Counts, keep_guess_plus_slip_below_one, log_fold
 from personalise.content._partitions import Parts, Summary, numbered, open_parts
 from personalise.content._responses import (
@@ -231,7 +231,7 @@ def fit_bkt(
     Examples
     --------
     >>> import numpy as np, personalise as pl
-    >>> rng = np.random.default_rng(0)
+    >>> rng = np.random.Generator(np.random.PCG64(0))
     >>> truth = pl.BKTParams(["add"], prior=0.3, learn=0.15, guess=0.2, slip=0.1, forget=0)
     >>> known = rng.random(2000) < 0.3
     >>> rows = {"user_id": [], "skill_name": [], "correct": []}
@@ -258,6 +258,7 @@ def fit_bkt(
     n_restarts = check_int(n_restarts, "n_restarts", minimum=1)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
+    generator = check_rng(rng)
     skill_ids = skill_ids_of(skills) if skills is not None else None
     parts = _response_parts(data, columns, pass_mark, client)
     responses = None
@@ -289,7 +290,6 @@ def fit_bkt(
             IdentifiabilityWarning,
             stacklevel=2,
         )
-    generator = np.random.default_rng(rng)
     params: dict[str, Float] = {}
     for name in PARAMETERS:
         if name in fixed_values:
@@ -562,7 +562,7 @@ def crossvalidate(
     Examples
     --------
     >>> import numpy as np, personalise as pl
-    >>> rng = np.random.default_rng(3)
+    >>> rng = np.random.Generator(np.random.PCG64(3))
     >>> improving = np.tile(np.linspace(0.3, 0.9, 6), 40)  # 40 learners, 6 answers each
     >>> data = {"user_id": np.repeat(np.arange(40), 6), "skill_name": ["a"] * 240,
     ...         "correct": (rng.random(240) < improving).astype(int)}
@@ -581,16 +581,16 @@ def crossvalidate(
     True
     """
     wanted = _check_metrics(metrics)
+    generator = check_rng(rng)
     parts = _response_parts(data, columns, pass_mark, client)
     if parts is not None:
-        return _crossvalidate_parts(parts, folds, rng, wanted, fit_options)
+        return _crossvalidate_parts(parts, folds, generator, wanted, fit_options)
     data = responses_of(data, pass_mark, columns)
     responses = read_responses(data, columns=columns, skill_ids=None)
     n_learners = len(responses.learner_ids)
     folds = _check_folds(folds, n_learners)
     if "skills" not in fit_options:
         fit_options["skills"] = responses.skill_ids
-    generator = np.random.default_rng(rng)
     fold_of = generator.permutation(n_learners) % folds
     names = dict(columns or {})
     table = {name: np.asarray(data[names.get(name, name)]) for name in COLUMNS if name != "order_id"}
@@ -623,7 +623,7 @@ def _crossvalidate_parts(
     n_folds = _check_folds(folds, len(parts.learner_order))
     if "skills" not in fit_options:
         fit_options["skills"] = parts.skill_order
-    generator = np.random.default_rng(rng)
+    generator = check_rng(rng)
     fold_of = generator.permutation(len(parts.learner_order)) % n_folds
     number = {learner: i for i, learner in enumerate(parts.learner_order)}
     part_folds = [

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from personalise._validation import (
     check_int,
+    check_rng,
     check_threshold,
 )
 from personalise.exceptions import InvalidParameterError, UnknownSkillError
@@ -406,6 +407,7 @@ def choice_menu(
     ('add',)
     """
     k = min(max(check_int(m, "m", minimum=1), MIN_OPTIONS), MAX_OPTIONS)
+    generator = None if rng is None else check_rng(rng)
     goal_columns = None if goals is None else _goal_columns(compiled, goals, "goals")
     row = _check_row(compiled, mastery, missing)
     mastered = _mastered(row, check_threshold(threshold))
@@ -424,10 +426,10 @@ def choice_menu(
                 relevance[j] = 1 + len(_closure([j], lambda v: (s for s in _succs(compiled, v) if s in steps)))
     candidates = sorted(relevance)
     scores = {j: relevance[j] * (1.0 + declared[j] + revealed[j]) for j in candidates}
-    if rng is None:
+    if generator is None:
         tie = {j: float(j) for j in candidates}
     else:
-        draws = np.random.default_rng(rng).random(len(candidates))
+        draws = generator.random(len(candidates))
         tie = dict(zip(candidates, draws.tolist()))
     ranked = sorted(candidates, key=lambda j: (-scores[j], tie[j]))
 

@@ -659,7 +659,7 @@ POLICIES: Mapping[str, type[Any]] = {
 """The built-in policies by name (``"fading-scaffolds"``, ...)."""
 
 
-def policy_from_name(name: str, **options: Any) -> Policy:
+def policy_from_name(name: str, /, **options: Any) -> Policy:
     """The built-in policy called ``name`` (kebab case or class name), with ``options``.
 
     Raises
@@ -682,6 +682,11 @@ def policy_from_name(name: str, **options: Any) -> Policy:
     if cls is None:
         known = ", ".join(sorted(POLICIES))
         raise InvalidParameterError(f"unknown policy {name!r}; choose one of: {known}", value=name)
+    accepted = [field.alias for field in attrs.fields(cls) if field.init] if attrs.has(cls) else None
+    for key in options:
+        if accepted is not None and key not in accepted:
+            listed = ", ".join(accepted) if accepted else "none"
+            raise InvalidParameterError(f"policy {name!r} has no option {key!r}; its options are: {listed}", value=key)
     try:
         policy: Policy = cls(**options)
     except TypeError as error:
@@ -700,9 +705,14 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     True
     """
     if not isinstance(data, Mapping) or "policy" not in data:
-        raise InvalidParameterError(f"a policy document needs a 'policy' name; got {data!r}", value=data)
-    options = {key: value for key, value in data.items() if key != "policy"}
-    for key, value in options.items():
-        if isinstance(value, Mapping) and "rule" in value:
-            options[key] = rule_from_dict(value)
-    return policy_from_name(str(data["policy"]), **options)
+        raise InvalidParameterError(f"a policy document needs a 'policy' name; got {data!r:.200}", value=data)
+    if not isinstance(data["policy"], str):
+        raise InvalidParameterError(f"a policy document's 'policy' must be a name (a string); got {data['policy']!r:.80}",
+                                    value=data["policy"])
+    options: dict[str, Any] = {}
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise InvalidParameterError(f"a policy document's keys must be strings; got {key!r:.80}", value=key)
+        if key != "policy":
+            options[key] = rule_from_dict(value) if isinstance(value, Mapping) and "rule" in value else value
+    return policy_from_name(data["policy"], **options)

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import check_id as _check_id
-from personalise._validation import load_json_document, require_fields
+from personalise._validation import check_int, check_number, load_json_document, require_fields
 from personalise.exceptions import EvidenceError, InvalidParameterError
 
 __all__ = [
@@ -227,8 +227,15 @@ def guess_corrected(p_obs: float, k: int) -> float:
     >>> from personalise.teaching import guess_corrected
     >>> round(guess_corrected(0.6, 4), 4)
     0.4667
+
+    ``p_obs`` must be a share in [0, 1] and ``k`` a count of options of at
+    least 2 (with one option every answer is right by chance, and nothing can
+    be told about knowing); anything else raises
+    :class:`~personalise.InvalidParameterError` naming the argument.
     """
-    return float(guess_corrected_many(np.array([p_obs], dtype=np.float64), k)[0])
+    share = check_number(p_obs, "p_obs", 0.0, 1.0)
+    options = check_int(k, "k", minimum=2)
+    return float(guess_corrected_many(np.array([share], dtype=np.float64), options)[0])
 
 
 def guess_corrected_many(p_obs: NDArray[np.float64], k: int) -> NDArray[np.float64]:
