@@ -11,6 +11,7 @@ import datetime as _dt
 import json
 import math
 import numbers
+import operator
 import os
 import re
 import sys
@@ -614,9 +615,9 @@ def as_array(
         lowest, highest = array.min(), array.max()
         if (low is not None and lowest < low) or (high is not None and highest > high):
             position = int(np.argmin(array)) if low is not None and lowest < low else int(np.argmax(array))
-            where = np.unravel_index(position, array.shape)
-            bad = array[where].item()
-            raise error(f"{name} must lie in [{low}, {high}]; got {bad!r} at {tuple(int(i) for i in where)}",
+            index = tuple(int(i) for i in np.unravel_index(position, array.shape))
+            bad = array[index].item()
+            raise error(f"{name} must lie in [{low}, {high}]; got {bad!r} at {index}",
                         value=bad)
     return array
 
@@ -637,12 +638,19 @@ def check_rng(rng: object, name: str = "rng") -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(source))
 
 
+def _is_integer_seed(value: object) -> bool:
+    """True for an integer (Python or NumPy) that is not a bool."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, numbers.Integral)
+
+
 def seed_source(rng: object, name: str = "rng") -> np.random.SeedSequence | np.random.Generator:
     """``rng`` checked as :func:`check_rng` checks it: a Generator as given, anything else as a SeedSequence."""
     if isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
         return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_))):
-        seed = None if rng is None else int(rng)
+    if rng is None or _is_integer_seed(rng):
+        seed = None if rng is None else operator.index(rng)  # type: ignore[arg-type]
         if seed is not None and seed < 0:
             raise InvalidParameterError(f"{name} must be a non-negative integer seed; got {rng!r}", value=rng)
         return np.random.SeedSequence(seed)
