@@ -634,8 +634,10 @@ class _FlexibleGroupsRef:
     def assign(self, t: int) -> Step:
         s, g = self.s, self.policy.n_groups
         position = self.progress.position
-        group = _groups_by_rank_ref(position, s.class_of, s.n_classes, g)
-        target = _quantiles(position, _members(group, s.n_classes * g), 0.25)
+        # learners who finished the unit form their own groups, so they never set a target for those still working
+        labels = [s.n_classes if position[i] >= len(s.sequence) else s.class_of[i] for i in range(len(position))]
+        group = _groups_by_rank_ref(position, labels, s.n_classes + 1, g)
+        target = _quantiles(position, _members(group, (s.n_classes + 1) * g), 0.25)
         skill = tasks_ref(s.sequence, [target[label] for label in group])
         return skill, [0.0] * len(skill), [1.0] * len(skill)
 

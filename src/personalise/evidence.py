@@ -31,17 +31,27 @@ from numpy.typing import NDArray
 from personalise._validation import (
     TIME_UNIT,
     check_id_array,
+    check_ids,
     check_scores,
+    check_sequence,
     check_threshold,
     check_timestamps,
     format_timestamp,
     load_json_document,
-    require_fields,
+)
+from personalise._validation.tables import (
+    check_id_list,
+    check_one_id,
+    check_table_ids,
+    check_table_values,
+    frame_columns,
+    positions_of,
+    table_document,
+    take_columns,
 )
 from personalise.exceptions import (
     EvidenceError,
     InvalidParameterError,
-    ShapeError,
     UnknownLearnerError,
     UnknownSkillError,
 )
@@ -117,6 +127,7 @@ class Evidence:
         It identifies an observation sent twice, and breaks ties in time.
     sources : str or sequence of str, optional
         Where each row came from (a file name, a system); one string for all.
+        Evidence with no rows has no sources (``sources`` is None).
     skipped : sequence of (id or row, reason), optional
         What a reader left out, and why (kept with the evidence, never
         silently dropped).
@@ -185,6 +196,8 @@ class Evidence:
             if len(source_array) != n:
                 raise EvidenceError(f"sources has {len(source_array)} rows but learner_ids has {n}",
                                     value=len(source_array))
+        if n == 0:
+            source_array = None  # no row to carry a source (and none written to JSON)
         ids = columns["evidence_ids"]
         if n > 1:
             order = np.argsort(ids, kind="stable")
@@ -257,7 +270,8 @@ class Evidence:
         new = object.__new__(Evidence)
         for name in ("learner_ids", "skill_ids", "scores", "timestamps", "evidence_ids"):
             object.__setattr__(new, name, _frozen(getattr(self, name)[rows]))
-        object.__setattr__(new, "sources", None if self.sources is None else _frozen(self.sources[rows]))
+        sources = None if self.sources is None else self.sources[rows]
+        object.__setattr__(new, "sources", None if sources is None or not sources.size else _frozen(sources))
         object.__setattr__(new, "skipped", self.skipped if skipped is None else skipped)
         return new
 
@@ -274,6 +288,14 @@ class Evidence:
         Row order and ``.skipped`` are kept. Times are ISO 8601 text with an
         offset, aware datetimes or ``datetime64`` (UTC).
 
+        Raises
+        ------
+        InvalidParameterError
+            If ``learner_ids`` or ``skill_ids`` is not a sequence of string or
+            integer ids (one string, a number and a mapping are refused).
+        EvidenceError
+            If ``since`` or ``until`` is not a UTC time.
+
         Examples
         --------
         >>> import personalise as pl
@@ -287,10 +309,7 @@ class Evidence:
         for name, wanted, column in (("learner_ids", learner_ids, self.learner_ids),
                                      ("skill_ids", skill_ids, self.skill_ids)):
             if wanted is not None:
-                if isinstance(wanted, (str, bytes)):
-                    raise InvalidParameterError(f"{name} must be a sequence of ids, not one string; got {wanted!r}",
-                                                value=wanted)
-                ids = check_id_array(list(wanted), name, InvalidParameterError)
+                ids = check_id_list(wanted, name)
                 keep &= np.isin(column, ids) if ids.dtype.kind == column.dtype.kind else False
         for name, bound, above in (("since", since, True), ("until", until, False)):
             if bound is not None:
@@ -317,6 +336,9 @@ class Evidence:
 
         Raises
         ------
+        InvalidParameterError
+            If ``parts`` is not a sequence (a list, a tuple, a generator) of
+            Evidence objects.
         EvidenceError
             If an evidence id appears in more than one part, or the parts' ids
             are of different kinds (strings in one, integers in another).
@@ -332,11 +354,11 @@ class Evidence:
         >>> both.evidence_ids.tolist(), both.skipped
         (['x1', 'x2'], (('x3', 'no result'),))
         """
-        items = list(parts)
+        items = check_sequence(parts, "parts") or []
         for position, part in enumerate(items):
             if not isinstance(part, Evidence):
-                raise InvalidParameterError(f"concat takes Evidence objects; got {part!r} at position {position}",
-                                            value=part)
+                raise InvalidParameterError(f"parts must hold Evidence objects; got {part!r:.80} at position "
+                                            f"{position}", value=part)
         skipped = [item for part in items for item in part.skipped]
         nonempty = [part for part in items if len(part)]
         if not nonempty:
@@ -400,6 +422,15 @@ class Evidence:
 
         ``columns`` maps our names to the frame's, e.g. ``{"learner_id": "pupil"}``.
 
+        Raises
+        ------
+        InvalidParameterError
+            If ``frame`` is not a DataFrame, or ``columns`` is not a mapping
+            (or None) whose keys are among :data:`FRAME_COLUMNS`.
+        EvidenceError
+            If the frame lacks a column (the message says how to name it in
+            ``columns``), or a row is invalid (see :class:`Evidence`).
+
         Examples
         --------
         >>> import personalise as pl
@@ -409,7 +440,7 @@ class Evidence:
         """
         from personalise.io import formats
 
-        return formats.from_frame(frame, columns)
+        return formats.from_frame(frame, frame_columns(frame, columns, FRAME_COLUMNS, ("source",)))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``"schema"``, ``"rows"`` (one dict per row) and ``"skipped"``.
@@ -549,33 +580,11 @@ class MasteryTable:
     )
 
     def __attrs_post_init__(self) -> None:
-        for name in ("learner_ids", "skill_ids"):
-            raw = getattr(self, name)
-            if raw is not None and not hasattr(raw, "__len__") and not isinstance(raw, (str, bytes)):
-                raw = list(raw)
-            ids = tuple(check_id_array(raw, name, InvalidParameterError).tolist())
-            seen: set[Hashable] = set()
-            for position, item in enumerate(ids):
-                if item in seen:
-                    raise InvalidParameterError(f"{name} must be unique; {item!r} appears again at position "
-                                                f"{position}", value=item)
-                seen.add(item)
-            object.__setattr__(self, name, ids)
-        try:
-            values = np.array(self.values, dtype=np.float64, copy=True)
-        except (TypeError, ValueError):
-            raise InvalidParameterError("values must hold numbers in [0, 1]", value=self.values) from None
-        shape = (len(self.learner_ids), len(self.skill_ids))
-        if values.shape != shape:
-            raise ShapeError(f"values must have shape {shape} (learners, skills); got {values.shape}",
-                             value=values.shape)
-        bad = np.argwhere(~((values >= 0.0) & (values <= 1.0)))
-        if bad.size:
-            i, j = (int(x) for x in bad[0])
-            raise InvalidParameterError(
-                f"mastery must lie in [0, 1]; got {values[i, j].item()!r} for learner {self.learner_ids[i]!r}, "
-                f"skill {self.skill_ids[j]!r}", value=values[i, j].item())
-        object.__setattr__(self, "values", _frozen(values))
+        learner_ids = check_table_ids(self.learner_ids, "learner_ids")
+        skill_ids = check_table_ids(self.skill_ids, "skill_ids")
+        object.__setattr__(self, "values", check_table_values(self.values, learner_ids, skill_ids))
+        object.__setattr__(self, "learner_ids", learner_ids)
+        object.__setattr__(self, "skill_ids", skill_ids)
 
     @property
     def n_learners(self) -> int:
@@ -599,44 +608,31 @@ class MasteryTable:
     def value(self, learner_id: Hashable, skill_id: Hashable) -> float:
         """P(mastery) of one learner on one skill.
 
+        Raises
+        ------
+        InvalidParameterError
+            If an id is not a string or an integer.
+        UnknownLearnerError, UnknownSkillError
+            If the learner or the skill is not in the table.
+
         Examples
         --------
         >>> import personalise as pl
         >>> pl.MasteryTable(["ann"], ["add"], [[0.25]]).value("ann", "add")
         0.25
         """
-        i = self._rows_of([learner_id])[0]
-        j = self._columns_of([skill_id], None)[0][0]
+        i = positions_of(self.learner_ids, [check_one_id(learner_id, "learner_id")], "learner_id",
+                         UnknownLearnerError)[0]
+        j = positions_of(self.skill_ids, [check_one_id(skill_id, "skill_id")], "skill_id", UnknownSkillError)[0]
         return float(self.values[i, j])
-
-    def _rows_of(self, learner_ids: Iterable[Hashable]) -> list[int]:
-        position = {learner: i for i, learner in enumerate(self.learner_ids)}
-        rows = []
-        for learner in learner_ids:
-            if learner not in position:
-                raise UnknownLearnerError(f"learner {learner!r} is not in the mastery table", value=learner)
-            rows.append(position[learner])
-        return rows
-
-    def _columns_of(self, skill_ids: Sequence[Hashable], missing: float | None) -> tuple[list[int], list[int]]:
-        position = {skill: j for j, skill in enumerate(self.skill_ids)}
-        cols, absent = [], []
-        for k, skill in enumerate(skill_ids):
-            if skill in position:
-                cols.append(position[skill])
-            elif missing is None:
-                raise ShapeError(f"the mastery table has no column for skill {skill!r} (pass missing= to assume a "
-                                 "value for skills it lacks)", value=skill)
-            else:
-                cols.append(-1)
-                absent.append(k)
-        return cols, absent
 
     def select(self, learner_ids: Iterable[Hashable]) -> MasteryTable:
         """The rows of these learners, in this order.
 
         Raises
         ------
+        InvalidParameterError
+            If ``learner_ids`` is not a sequence of string or integer ids.
         UnknownLearnerError
             If a learner is not in the table.
 
@@ -647,11 +643,9 @@ class MasteryTable:
         >>> table.select(["bo"]).values.tolist()
         [[0.9]]
         """
-        if isinstance(learner_ids, (str, bytes)):
-            raise InvalidParameterError(f"learner_ids must be a sequence of ids, not one string; got {learner_ids!r}",
-                                        value=learner_ids)
-        ids = list(learner_ids)
-        return MasteryTable(ids, self.skill_ids, self.values[self._rows_of(ids)])
+        ids = check_id_list(learner_ids, "learner_ids").tolist()
+        rows = positions_of(self.learner_ids, ids, "learner_ids", UnknownLearnerError)
+        return MasteryTable(ids, self.skill_ids, self.values[np.array(rows, dtype=np.intp)])
 
     def align(self, skills: Any, *, missing: float | None = None) -> MasteryTable:
         """The table with its columns in the order of ``skills`` (a graph, parameters or skill ids).
@@ -678,12 +672,15 @@ class MasteryTable:
         >>> table.align(["a", "b", "c"], missing=0.0).values.tolist()
         [[0.9, 0.2, 0.0]]
         """
-        wanted = tuple(getattr(skills, "skill_ids", skills))
-        return MasteryTable(self.learner_ids, wanted, self.values_for(wanted, missing=missing))
+        wanted = tuple(check_id_list(getattr(skills, "skill_ids", skills), "skills").tolist())
+        values = take_columns(self.values, self.skill_ids, wanted, missing, name="the table", among="in skills")
+        return MasteryTable(self.learner_ids, wanted, values)
 
     def values_for(self, skill_ids: Sequence[Hashable], *, missing: float | None = None,
                    name: str = "mastery") -> NDArray[np.float64]:
         """The values as an array whose columns follow ``skill_ids`` (see :meth:`align`).
+
+        ``name`` is the caller's word for the table, used in error messages.
 
         Examples
         --------
@@ -691,25 +688,8 @@ class MasteryTable:
         >>> pl.MasteryTable(["ann"], ["b", "a"], [[0.2, 0.9]]).values_for(["a", "b"]).tolist()
         [[0.9, 0.2]]
         """
-        known = set(skill_ids)
-        for skill in self.skill_ids:
-            if skill not in known:
-                raise UnknownSkillError(f"{name} has a column for skill {skill!r}, which is not a skill of the graph",
-                                        value=skill)
-        if missing is not None:
-            if isinstance(missing, bool) or not isinstance(missing, (int, float, np.floating)) or not (
-                0.0 <= float(missing) <= 1.0
-            ):
-                raise InvalidParameterError(f"missing must be a number in [0, 1] or None; got {missing!r}",
-                                            value=missing)
-        cols, absent = self._columns_of(list(skill_ids), missing)
-        if not absent and cols == list(range(self.n_skills)):
-            return self.values
-        out = self.values[:, np.array(cols, dtype=np.intp)] if cols else np.zeros((self.n_learners, 0))
-        if absent:
-            out[:, absent] = float(missing)  # type: ignore[arg-type]
-        out.flags.writeable = False
-        return out
+        return take_columns(self.values, self.skill_ids, check_ids(skill_ids, "skill_ids"), missing, name=name,
+                            among="a skill of the graph (not in skill_ids)")
 
     # --------------------------------------------------------- to and from
     def to_frame(self) -> Any:
@@ -766,13 +746,7 @@ class MasteryTable:
         >>> pl.MasteryTable.from_dict(table.to_dict()) == table
         True
         """
-        data = load_json_document(data, TABLE_SCHEMA)
-        require_fields(data, ("learner_ids", "skill_ids", "values"), "mastery table")
-        values = data["values"]
-        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-            raise InvalidParameterError("a mastery table's 'values' must be a list of rows", value=type(values))
-        array = np.array(values, dtype=np.float64) if values else np.zeros((0, len(data["skill_ids"])))
-        return cls(data["learner_ids"], data["skill_ids"], array)
+        return cls(*table_document(data, TABLE_SCHEMA))
 
     def to_json(self, **options: Any) -> str:
         """The :meth:`to_dict` document as JSON text; floats round-trip exactly.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import load_json_document, require_fields
+from personalise._validation import (
+    as_array,
+    check_json_ids,
+    check_sequence,
+    load_json_document,
+    require_fields,
+)
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     GraphError,
@@ -38,7 +45,10 @@ IntArray = NDArray[np.intp]
 
 
 def _id_tuple(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+    return tuple(check_sequence(value, "skill_ids") or ())
+
+
+_INTP_MAX = int(np.iinfo(np.intp).max)
 
 
 def _frozen_int_array(value: Any) -> IntArray:
@@ -47,13 +57,29 @@ def _frozen_int_array(value: Any) -> IntArray:
     return array
 
 
-def _array_field() -> Any:
+def _index_array(name: str) -> Callable[[Any], IntArray]:
+    """A converter: a 1-D integer array (an empty one of any real dtype) as a frozen intp copy, refusals naming ``name``."""
+
+    def convert(value: Any) -> IntArray:
+        array = as_array(value, name, ndim=1)
+        if array.size and (array.dtype.kind not in "iu" or (array.dtype.kind == "u" and int(array.max()) > _INTP_MAX)):
+            shown = f"dtype {array.dtype}" if array.dtype.kind not in "iu" else f"{int(array.max())}"
+            raise InvalidParameterError(f"{name} must hold integers (column positions); got {shown}", value=array.dtype)
+        return _frozen_int_array(array)
+
+    return convert
+
+
+def _array_field(name: str) -> Any:
     # Arrays take part in equality but not in the hash (equal graphs have equal skill ids).
-    return attrs.field(converter=_frozen_int_array, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
+    return attrs.field(converter=_index_array(name), eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
 
 
 #: Kernel constants kept per graph (see ``CompiledGraph._memoised``).
 _MEMO_SIZE = 16
+
+#: Guards every change to a graph's memo (reads need no lock).
+_MEMO_LOCK = threading.Lock()
 
 
 def _derived_field() -> Any:
@@ -87,6 +113,18 @@ class CompiledGraph:
     depth : ndarray of intp, shape (n_skills,)
         Length of the longest prerequisite chain ending at each skill (roots: 0).
 
+    Raises
+    ------
+    InvalidParameterError
+        If ``skill_ids`` is not a sequence, or an array is not made of
+        integers (an empty one may have any real dtype).
+    ShapeError
+        If an array is not 1-D or is ragged.
+    GraphError
+        If an id is None, NaN, unhashable or repeated, or the arrays do not
+        describe a graph on ``skill_ids`` (lengths, ranges, sortedness,
+        self-loops); :class:`CyclicPrerequisiteError` for a cycle.
+
     Notes
     -----
     Construction validates the arrays (ranges, sortedness, no self-loops, no
@@ -108,8 +146,8 @@ class CompiledGraph:
     """
 
     skill_ids: tuple[Hashable, ...] = attrs.field(converter=_id_tuple)
-    pred_indptr: IntArray = _array_field()
-    pred_indices: IntArray = _array_field()
+    pred_indptr: IntArray = _array_field("pred_indptr")
+    pred_indices: IntArray = _array_field("pred_indices")
     succ_indptr: IntArray = _derived_field()
     succ_indices: IntArray = _derived_field()
     n_descendants: IntArray = _derived_field()
@@ -121,28 +159,59 @@ class CompiledGraph:
         n = len(self.skill_ids)
         index: dict[Hashable, int] = {}
         for position, skill in enumerate(self.skill_ids):
-            _check_skill_id(skill)
+            _check_skill_id(skill, f"skill_ids[{position}]")
             if skill in index:
-                raise GraphError(f"skill ids must be unique; {skill!r} appears twice", value=skill)
+                raise GraphError(f"skill_ids must be unique; {skill!r:.80} appears twice (positions {index[skill]} "
+                                 f"and {position})", value=skill)
             index[skill] = position
         indptr, indices = self.pred_indptr, self.pred_indices
-        if indptr.shape != (n + 1,) or indptr[0] != 0 or indptr[-1] != indices.size:
-            raise GraphError(
-                f"pred_indptr must have n_skills + 1 = {n + 1} entries from 0 to n_edges", value=indptr.shape
-            )
-        if np.any(np.diff(indptr) < 0):
-            raise GraphError("pred_indptr must be non-decreasing", value=indptr)
+        if indptr.shape != (n + 1,):
+            raise GraphError(f"pred_indptr must have n_skills + 1 = {n + 1} entries (one more than skill_ids); "
+                             f"got {indptr.size}", value=indptr.shape)
+        if indptr[0] != 0 or indptr[-1] != indices.size:
+            raise GraphError(f"pred_indptr must run from 0 to the length of pred_indices ({indices.size}); got "
+                             f"{int(indptr[0])}..{int(indptr[-1])}", value=(int(indptr[0]), int(indptr[-1])))
+        steps = np.diff(indptr)
+        if steps.size and steps.min() < 0:
+            at = int(np.argmax(steps < 0))
+            raise GraphError(f"pred_indptr must be non-decreasing; got {int(indptr[at])} then {int(indptr[at + 1])} "
+                             f"at position {at + 1}", value=indptr[at + 1].item())
         if indices.size and (indices.min() < 0 or indices.max() >= n):
-            raise GraphError(f"pred_indices must lie in [0, {n}); got {indices.min()}..{indices.max()}", value=indices)
-        owner = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
+            raise GraphError(f"pred_indices must lie in [0, {n}) (columns of skill_ids); got "
+                             f"{indices.min()}..{indices.max()}", value=indices)
+        owner = np.repeat(np.arange(n, dtype=np.intp), steps)
         loops = np.flatnonzero(owner == indices)
         if loops.size:
             skill = self.skill_ids[int(owner[loops[0]])]
-            raise GraphError(f"self-loop: skill {skill!r} is listed as its own prerequisite", value=skill)
+            raise GraphError(f"self-loop: skill {skill!r} is listed as its own prerequisite in pred_indices", value=skill)
         if indices.size > 1:
             same_owner = owner[1:] == owner[:-1]
             if np.any(same_owner & (indices[1:] <= indices[:-1])):
                 raise GraphError("pred_indices must be strictly increasing within each skill", value=indices)
+        self._derive(index, owner)
+
+    @classmethod
+    def _trusted(cls, skill_ids: tuple[Hashable, ...], pred_indptr: IntArray, pred_indices: IntArray) -> CompiledGraph:
+        """The graph of arrays already known to be valid (built by :func:`compile_graph`), checks skipped.
+
+        ``skill_ids`` must be unique valid ids, the arrays fresh intp CSR
+        arrays (sorted, in range, no self-loops) that nobody else holds.
+        Cycles are still found, by the topological sort every graph needs.
+        """
+        self = object.__new__(cls)
+        set_ = object.__setattr__
+        for name, array in (("pred_indptr", pred_indptr), ("pred_indices", pred_indices)):
+            array.flags.writeable = False
+            set_(self, name, array)
+        set_(self, "skill_ids", skill_ids)
+        n = len(skill_ids)
+        self._derive(dict(zip(skill_ids, range(n))), np.repeat(np.arange(n, dtype=np.intp), np.diff(pred_indptr)))
+        return self
+
+    def _derive(self, index: dict[Hashable, int], owner: IntArray) -> None:
+        """Set the successor arrays, descendant counts, depths, id index and memo from the checked fields."""
+        n = len(self.skill_ids)
+        indptr, indices = self.pred_indptr, self.pred_indices
         order = np.argsort(indices, kind="stable")
         succ_indptr = np.zeros(n + 1, dtype=np.intp)
         np.cumsum(np.bincount(indices, minlength=n), out=succ_indptr[1:])
@@ -167,19 +236,22 @@ class CompiledGraph:
         The graph never changes, so a memoised value never goes stale. Values
         must be immutable (read-only arrays, frozen objects): threads share
         them. At most :data:`_MEMO_SIZE` keys are kept; the oldest is dropped.
-        Two threads asking at once may both compute; both get equal values.
+        Two threads asking at once may both compute; the first value stored is
+        the one both get. Storing holds :data:`_MEMO_LOCK`, so the bound holds
+        however many threads share the graph.
         """
         try:
             return self._memo[key]
         except KeyError:
             pass
         value = make()
-        if len(self._memo) >= _MEMO_SIZE:
-            try:
-                self._memo.pop(next(iter(self._memo)), None)
-            except (RuntimeError, StopIteration):  # another thread changed the memo meanwhile
-                pass
-        self._memo[key] = value
+        with _MEMO_LOCK:
+            memo = self._memo
+            if key in memo:  # another thread stored it meanwhile
+                return memo[key]
+            while len(memo) >= _MEMO_SIZE:
+                del memo[next(iter(memo))]
+            memo[key] = value
         return value
 
     # ------------------------------------------------------------------ basics
@@ -204,7 +276,9 @@ class CompiledGraph:
         Raises
         ------
         UnknownSkillError
-            If ``skill_id`` is not a skill of this graph.
+            If ``skill_id`` is not a skill of this graph (an unhashable value,
+            such as a list or an array, never is); the message names
+            ``skill_id``.
 
         Examples
         --------
@@ -215,10 +289,25 @@ class CompiledGraph:
         try:
             return self._index[skill_id]
         except (KeyError, TypeError):
-            raise UnknownSkillError(f"unknown skill {skill_id!r}: not in the compiled graph", value=skill_id) from None
+            raise self._unknown(skill_id, "skill_id") from None
+
+    def _unknown(self, skill: object, what: str) -> UnknownSkillError:
+        """The error for a lookup of ``skill`` that failed, naming the argument ``what``."""
+        try:
+            hash(skill)
+        except TypeError:
+            return UnknownSkillError(f"{what} must be a hashable skill id; got {skill!r:.80}", value=skill)
+        return UnknownSkillError(f"unknown {what} {skill!r:.80}: not in the compiled graph", value=skill)
 
     def indices_of(self, skill_ids: Iterable[Hashable]) -> IntArray:
         """Return the column indices of several skills as an intp array.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``skill_ids`` is not a sequence (a single id, a string, a mapping).
+        UnknownSkillError
+            If one of ``skill_ids`` is not a skill of this graph.
 
         Examples
         --------
@@ -226,7 +315,14 @@ class CompiledGraph:
         >>> pl.compile_graph([("a", "b"), ("b", "c")]).indices_of(["c", "a"]).tolist()
         [2, 0]
         """
-        return np.array([self.index_of(s) for s in skill_ids], dtype=np.intp)
+        index = self._index
+        columns: list[int] = []
+        for position, skill in enumerate(check_sequence(skill_ids, "skill_ids") or ()):
+            try:
+                columns.append(index[skill])
+            except (KeyError, TypeError):
+                raise self._unknown(skill, f"skill_ids[{position}]") from None
+        return np.array(columns, dtype=np.intp)
 
     def prerequisites_of(self, skill_id: Hashable) -> tuple[Hashable, ...]:
         """Return the direct prerequisites of ``skill_id`` in column order.
@@ -350,29 +446,30 @@ class CompiledGraph:
         if not isinstance(raw_edges, list):
             raise InvalidParameterError(f"field 'edges' must be a list; got {raw_edges!r}", value=raw_edges)
         known = set()
-        for skill in skill_ids:
-            _check_skill_id(skill)
+        for skill in check_json_ids(skill_ids, "field 'skill_ids'"):
             known.add(skill)
         edges = []
         for edge in raw_edges:
             if not isinstance(edge, list) or len(edge) != 2:
                 raise InvalidParameterError(f"each edge must be a [prerequisite, skill] pair; got {edge!r}", value=edge)
             for end in edge:
+                _check_skill_id(end)
                 if end not in known:
                     raise GraphError(f"edge {edge!r} names {end!r}, which is not in 'skill_ids'", value=end)
             edges.append((edge[0], edge[1]))
         return compile_graph(edges, skill_order=skill_ids, skills=skill_ids)
 
 
-def _check_skill_id(skill: object) -> None:
+def _check_skill_id(skill: object, what: str = "skill ids") -> None:
+    """Raise a GraphError naming ``what`` unless ``skill`` can be a skill id (hashable, not None, not NaN)."""
     if skill is None:
-        raise GraphError("skill ids must not be None", value=skill)
+        raise GraphError(f"{what} must not be None", value=skill)
     try:
         hash(skill)
     except TypeError:
-        raise GraphError(f"skill ids must be hashable; got {skill!r}", value=skill) from None
-    if isinstance(skill, float) and skill != skill:
-        raise GraphError("skill ids must not be NaN", value=skill)
+        raise GraphError(f"{what} must be hashable; got {skill!r:.80}", value=skill) from None
+    if isinstance(skill, (float, np.floating)) and skill != skill:
+        raise GraphError(f"{what} must not be NaN", value=skill)
 
 
 def _topological_order(
@@ -517,7 +614,7 @@ def compile_graph(
     for j, node in enumerate(order):
         indices.extend(sorted(int(column[i]) for i in preds[node]))
         indptr[j + 1] = len(indices)
-    return CompiledGraph(tuple(nodes[i] for i in order), indptr, np.array(indices, dtype=np.intp))
+    return CompiledGraph._trusted(tuple(nodes[i] for i in order), indptr, np.array(indices, dtype=np.intp))
 
 
 def _nodes_and_edges(graph: Any, skills: Iterable[Hashable] | None) -> tuple[list[Hashable], list[tuple[Hashable, Hashable]]]:
@@ -547,9 +644,10 @@ def _nodes_and_edges(graph: Any, skills: Iterable[Hashable] | None) -> tuple[lis
                 value=graph,
             ) from None
     edges: list[tuple[Hashable, Hashable]] = []
-    for item in pairs:
+    for position, item in enumerate(pairs):
         if isinstance(item, (str, bytes)) or not isinstance(item, (tuple, list)) or len(item) != 2:
-            raise InvalidParameterError(f"each edge must be a (prerequisite, skill) pair; got {item!r}", value=item)
+            raise InvalidParameterError(
+                f"graph must hold (prerequisite, skill) pairs; got {item!r:.80} at position {position}", value=item)
         u, v = item
         add(u)
         add(v)

@@ -35,7 +35,13 @@ import attrs
 import numpy as np
 
 from personalise._validation import (
+    as_array,
+    check_flag,
+    check_graph,
+    check_ids,
+    check_int,
     check_learner_ids,
+    check_mastery,
     load_json_document,
     require_fields,
 )
@@ -43,6 +49,7 @@ from personalise.content import recommend_next
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Names
 from personalise.evidence import MasteryTable
+from personalise.experience._graph import _goal_columns
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.experience import choice_menu
 from personalise.graph import CompiledGraph
@@ -65,6 +72,7 @@ from personalise.teaching.phases import (
     _first_new_steps,
     _guided_practice,
     _independent_practice,
+    _instances,
     _items,
     _label_function,
     _later_review,
@@ -79,15 +87,20 @@ _OLD_SCHEMA = "personalise.lesson_plan/1"  # before phases: still read
 
 
 def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+    return check_ids(value, "learner_ids")
 
 
 def _groups(value: Iterable[Group]) -> tuple[Group, ...]:
-    return tuple(value)
+    return _instances(value, Group, "groups")
 
 
 def _phases(value: Iterable[Phase]) -> tuple[Phase, ...]:
-    return tuple(value)
+    return _instances(value, Phase, "phases")
+
+
+def _check_decision(instance: object, attribute: object, decision: Decision | None) -> None:
+    if decision is not None and not isinstance(decision, Decision):
+        raise InvalidParameterError(f"decision must be a Decision or None; got {decision!r:.80}", value=decision)
 
 
 @attrs.frozen
@@ -128,7 +141,7 @@ class LessonPlan:
     """
 
     items: tuple[PlanItem, ...] = attrs.field(converter=_items)
-    decision: Decision | None = None
+    decision: Decision | None = attrs.field(default=None, validator=_check_decision)
     groups: tuple[Group, ...] = attrs.field(default=(), converter=_groups)
     phases: tuple[Phase, ...] = attrs.field(default=(), converter=_phases)
     learner_ids: tuple[Hashable, ...] = attrs.field(default=(), converter=_ids)
@@ -173,7 +186,7 @@ class LessonPlan:
 
         if not isinstance(width, int) or isinstance(width, bool) or width < 40:
             raise InvalidParameterError(f"width must be an int >= 40; got {width!r}", value=width)
-        return lesson_text(self, detail=bool(detail), width=width)
+        return lesson_text(self, detail=check_flag(detail, "detail"), width=width)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -391,6 +404,22 @@ def plan_lesson(
     >>> [item.learners for item in plan.phase("independent practice").items]
     [('cy', 'di', 'ed')]
     """
+    check_graph(compiled)
+    menu_size = check_int(menu_size, "menu_size", minimum=1)
+    if max_group_size is not None:
+        max_group_size = check_int(max_group_size, "max_group_size", minimum=1)
+    if answers is not None and not isinstance(answers, Mapping):
+        raise InvalidParameterError(f"answers must map learner ids to the option chosen; got {answers!r:.80}",
+                                    value=answers)
+    if goals is not None:
+        per_learner = isinstance(goals, (list, tuple)) or (isinstance(goals, np.ndarray) and goals.ndim > 0)
+        for goal in (goals if per_learner else [goals]):
+            if goal is not None:
+                _goal_columns(compiled, goal, "goals")  # an unknown skill is an error naming goals
+    if elapsed_days is not None:
+        elapsed_days = as_array(elapsed_days, "elapsed_days")
+    if half_life_days is not None:
+        half_life_days = as_array(half_life_days, "half_life_days")
     if isinstance(mastery, MasteryTable):
         table = mastery if learner_ids is None else mastery.select(learner_ids)
         mastery, learner_ids = table.values_for(compiled.skill_ids, missing=missing), table.learner_ids
@@ -399,7 +428,9 @@ def plan_lesson(
                                     value=None)
     elif missing is not None:
         raise InvalidParameterError("missing= applies only to a MasteryTable", value=missing)
-    ids = tuple(check_learner_ids(learner_ids, np.asarray(mastery).shape[0] if np.ndim(mastery) == 2 else -1))
+    else:
+        mastery = check_mastery(mastery, compiled.n_skills, compiled.skill_ids)
+    ids = tuple(check_learner_ids(learner_ids, mastery.shape[0]))
     if not ids:
         raise ShapeError("cannot plan a lesson for an empty class", value=0)
     rule = mastery_fading() if scaffold_rule is None else scaffold_rule

@@ -35,16 +35,16 @@ from __future__ import annotations
 
 import enum
 import functools
-import json
 import math
 import numbers
 from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
+from personalise._validation import StrictEnumType, is_flag, is_text, parse_json, refuse_member
 from personalise.exceptions import InvalidParameterError
 
 __all__ = [
@@ -62,13 +62,19 @@ _SCHEMA = "personalise.evidence/1"
 _FIELDS = ("id", "level", "strategy", "value", "unit", "source", "edition", "population", "caveat", "verified")
 
 
-class Level(enum.IntEnum):
+class Level(enum.IntEnum, metaclass=StrictEnumType):
     """The three levels of personalisation, ordered by closeness to the act of learning.
 
     ``Level.EXPERIENCE < Level.CONTENT < Level.TEACHING``: the closer a level is
     to the teaching interaction, the stronger its evidence tends to be. Each
     member has a short :attr:`description` and its :attr:`evidence` (the
     catalogue entries tagged with that level).
+
+    Raises
+    ------
+    InvalidParameterError
+        ``Level(value)`` for a value other than 1, 2 or 3 (the error is a
+        ``ValueError`` too, as for any Enum).
 
     Examples
     --------
@@ -86,6 +92,11 @@ class Level(enum.IntEnum):
     EXPERIENCE = 1
     CONTENT = 2
     TEACHING = 3
+
+    @classmethod
+    def _missing_(cls, value: object) -> Level:
+        """``Level(value)`` for a value that is not 1, 2 or 3: an InvalidParameterError naming it."""
+        return cast(Level, refuse_member(cls, value, "level"))
 
     @property
     def label(self) -> str:
@@ -204,10 +215,12 @@ def _value(raw: Any) -> Value:
         return None
     if isinstance(raw, (list, tuple)):
         if len(raw) != 2 or not all(_is_number(v) for v in raw) or float(raw[0]) > float(raw[1]):
-            raise InvalidParameterError(f"an evidence range must be [low, high]; got {raw!r}", value=raw)
+            raise InvalidParameterError(
+                f"value must be a finite range (low <= high) given as [low, high]; got {raw!r:.80}", value=raw)
         return (float(raw[0]), float(raw[1]))
     if not _is_number(raw):
-        raise InvalidParameterError(f"an evidence value must be a number, a [low, high] pair or null; got {raw!r}", value=raw)
+        raise InvalidParameterError(f"value must be a finite number, a [low, high] pair or None; got {raw!r:.80}",
+                                    value=raw)
     return float(raw)
 
 
@@ -250,6 +263,14 @@ class EvidenceEntry:
     strength : str or None, optional
         The source's own evidence-strength or impact rating, when it gives one.
 
+    Raises
+    ------
+    InvalidParameterError
+        If a text field is not a string (or is blank, for all but ``finding``
+        and ``strength``), ``verified`` is not a bool, ``level`` names no
+        level, or ``value`` is not a finite number, a ``(low, high)`` pair
+        with ``low <= high``, or None.
+
     Examples
     --------
     >>> from personalise.levels import evidence
@@ -260,18 +281,18 @@ class EvidenceEntry:
     True
     """
 
-    id: str
+    id: str = attrs.field(validator=is_text(empty=False))
     level: Level = attrs.field(converter=_level)
-    strategy: str
+    strategy: str = attrs.field(validator=is_text(empty=False))
     value: Value = attrs.field(converter=_value)
-    unit: str
-    source: str
-    edition: str
-    population: str
-    caveat: str
-    verified: bool
-    finding: str = ""
-    strength: str | None = None
+    unit: str = attrs.field(validator=is_text(empty=False))
+    source: str = attrs.field(validator=is_text(empty=False))
+    edition: str = attrs.field(validator=is_text(empty=False))
+    population: str = attrs.field(validator=is_text(empty=False))
+    caveat: str = attrs.field(validator=is_text(empty=False))
+    verified: bool = attrs.field(validator=is_flag)
+    finding: str = attrs.field(default="", validator=is_text())
+    strength: str | None = attrs.field(default=None, validator=is_text(optional=True))
 
     @property
     def figure(self) -> str:
@@ -294,7 +315,7 @@ class EvidenceEntry:
 # ------------------------------------------------------------------ catalogue
 def _read_bundled() -> Mapping[str, Any]:
     text = resources.files(_DATA_PACKAGE).joinpath(_CATALOGUE_FILE).read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = parse_json(text, f"the bundled {_CATALOGUE_FILE}", error=InvalidParameterError)
     if not isinstance(data, dict) or data.get("schema") != _SCHEMA:
         raise InvalidParameterError(f"the evidence catalogue must have schema {_SCHEMA!r}", value=data)
     return data
@@ -409,7 +430,7 @@ def evidence(*, level: Level | str | None = None, strategy: str | None = None) -
     """
     strategies, entries, _ = _catalogue()
     chosen = None if level is None else Level.from_name(level)
-    if strategy is not None and strategy not in strategies:
+    if strategy is not None and (not isinstance(strategy, str) or strategy not in strategies):
         raise InvalidParameterError(
             f"strategy must be one of {sorted(strategies)}; got {strategy!r}", value=strategy
         )

@@ -239,9 +239,9 @@ def _check_labels(labels: object, n_learners: int) -> list[str] | None:
             f"(for one learner write [{labels!r}])",
             value=labels,
         )
-    if not isinstance(labels, Iterable):
+    if not isinstance(labels, Iterable) or (isinstance(labels, np.ndarray) and labels.ndim != 1):
         raise InvalidParameterError(
-            f"labels must be a sequence of strings, one per learner; got {labels!r}", value=labels
+            f"labels must be a sequence of strings, one per learner; got {labels!r:.80}", value=labels
         )
     names = [str(label) for label in labels]
     if len(names) != n_learners:

@@ -29,10 +29,9 @@ TOP_LEVEL_MODULES = {
     "levels.py",
     "lesson.py",
     "plotting.py",
-    "_validation.py",
     "_random.py",
 }
-PACKAGES = ("experience", "content", "teaching", "scaffolds", "simulation", "io", "cli", "_kernels")
+PACKAGES = ("experience", "content", "teaching", "scaffolds", "simulation", "io", "cli", "testing", "_validation", "_kernels")
 
 #: Where a public name lives, by topic: (package, names).
 HOMES = {

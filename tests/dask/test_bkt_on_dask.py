@@ -281,7 +281,7 @@ def test_errors_inside_a_partition_name_it(dask_client: Any) -> None:
     table.loc[len(table) - 1, "correct"] = 2
     with pytest.raises(pl.EvidenceError, match=r"partition 3: column 'correct' must hold 0 or 1; got 2 in row 2499"):
         pl.fit_bkt(_frame(table), client=dask_client)
-    with pytest.raises(pl.EvidenceError, match=r"partition 0: row 0 names skill 'fractions', which is not a known"):
+    with pytest.raises(pl.EvidenceError, match=r"partition 0: row 0 names skill 'fractions', which is not one of skills"):
         pl.fit_bkt(_evidence_parts(2), skills=SKILLS[1:])
     with pytest.raises(pl.EvidenceError, match=r"response data has no column 'skill'"):
         pl.fit_bkt(_frame(ANSWERS), columns={"skill_name": "skill"}, client=dask_client)

@@ -650,7 +650,7 @@ def test_the_constructor_checks_its_parts(primary: CaseFramework) -> None:
         CaseFramework(primary.document, {}, {"a": "bc"}, EMPTY)
     with pytest.raises(InvalidParameterError, match="skipped must be a sequence"):
         CaseFramework(primary.document, {}, {}, EMPTY, skipped=3)  # type: ignore[arg-type]
-    with pytest.raises(InvalidParameterError, match="expected a sequence of item ids"):
+    with pytest.raises(InvalidParameterError, match="top_level must be a sequence .a list or tuple., not one string"):
         CaseFramework(primary.document, {}, {}, EMPTY, top_level="a")
     with pytest.raises(InvalidParameterError, match="statement must be a non-empty string; got None"):
         CaseItem(uid(1), None)  # type: ignore[arg-type]

@@ -148,8 +148,8 @@ def test_index_of_unknown_skill(graph: pl.CompiledGraph) -> None:
     assert info.value.skill == "divide"
     with pytest.raises(LookupError):
         graph.index_of("divide")
-    # the message is plain, not quoted as KeyError would quote it
-    assert str(info.value) == "unknown skill 'divide': not in the compiled graph"
+    # the message is plain, not quoted as KeyError would quote it, and names the argument
+    assert str(info.value) == "unknown skill_id 'divide': not in the compiled graph"
 
 
 def test_index_of_unhashable(graph: pl.CompiledGraph) -> None:
@@ -284,6 +284,19 @@ def test_non_integer_k(graph: pl.CompiledGraph, k: object) -> None:
     assert info.value.value is k
     with pytest.raises(TypeError):  # InvalidParameterError is also a TypeError
         pl.recommend_next(graph, zeros(), k=k)
+
+
+def test_k_above_the_documented_maximum(graph: pl.CompiledGraph) -> None:
+    """recommend_next's docstring: k is at most the number of skills or 1,024, whichever is larger."""
+    assert pl.recommend_next(graph, zeros(), k=1024).k == 1024  # a small graph: padding up to 1,024
+    with pytest.raises(pl.InvalidParameterError, match=re.escape(
+            "k must be at most the number of skills or 1,024, whichever is larger (1,024); got 1025")) as info:
+        pl.recommend_next(graph, zeros(), k=1025)
+    assert info.value.value == 1025
+    big = pl.compile_graph([], skills=[f"s{j:04d}" for j in range(1100)])  # more skills than 1,024: k up to n_skills
+    assert pl.recommend_next(big, np.zeros((1, 1100)), k=1100).k == 1100
+    with pytest.raises(pl.InvalidParameterError, match=re.escape("whichever is larger (1,100); got 1101")):
+        pl.recommend_next(big, np.zeros((1, 1100)), k=1101)
 
 
 def test_numpy_integer_k_is_accepted(graph: pl.CompiledGraph) -> None:

@@ -190,7 +190,7 @@ def test_broken_jsonl_names_the_line(tmp_path) -> None:  # type: ignore[no-untyp
         pl.Evidence.from_jsonl("\n".join(lines[:-1]))
     with pytest.raises(pl.EvidenceError, match="header"):
         pl.Evidence.from_jsonl("\n".join(lines[1:]))
-    with pytest.raises(pl.EvidenceError, match=r"line\[1\] has no field 'score'"):
+    with pytest.raises(pl.EvidenceError, match=r"line 3 has no field 'score'"):
         pl.Evidence.from_jsonl("\n".join([lines[0], lines[1], lines[2].replace('"score"', '"mark"'), lines[3]]))
     with pytest.raises(pl.EvidenceError, match="no such evidence file"):
         pl.Evidence.from_jsonl(tmp_path / "missing.jsonl")

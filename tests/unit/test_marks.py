@@ -637,5 +637,6 @@ def test_errors_are_value_errors_and_carry_the_value() -> None:
     with pytest.raises(ValueError) as info:
         read(HEAD + "ann,add,seven,2,2026-09-14\n")
     assert isinstance(info.value, EvidenceError) and info.value.value == "seven"
-    assert re.fullmatch(r"the marks file line 2, column 'mark': mark 'seven' is not a number \(such as 7 or 7\.5\)",
+    assert re.fullmatch(r"the marks file line 2, column 'mark': mark 'seven' is not a number \(such as 7 or 7\.5\)"
+                        r" nor one of the absence_codes",
                         str(info.value))

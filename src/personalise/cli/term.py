@@ -13,7 +13,6 @@ report. Everything the report shows is read back from the store.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections.abc import Hashable, Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -22,12 +21,14 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
+from personalise._validation import parse_json
 from personalise.cli.demo import scaffold_kind
 from personalise.cli.store import apply_batch, read_batch, typical_params
 from personalise.cli.text import WIDTH
 from personalise.cli.text import fill as _fill
 from personalise.cli.text import plural as _plural
 from personalise.content.tracing import estimate_mastery
+from personalise.exceptions import InvalidParameterError
 from personalise.io import load_example_class, load_example_curriculum
 from personalise.io.example import _example_skill_table
 from personalise.scaffolds.fading import ContingentFading, contingent_fading
@@ -94,7 +95,8 @@ def load_term() -> Term:
     ('class-4m', 6, ('L17', 6))
     """
     folder = _term_folder()
-    document = json.loads(folder.joinpath("term.json").read_text(encoding="utf-8"))
+    document = parse_json(folder.joinpath("term.json").read_text(encoding="utf-8"), "the bundled term.json",
+                          error=InvalidParameterError)
     assert document["schema"] == TERM_SCHEMA
 
     def files(entries: Sequence[dict[str, str]]) -> tuple[tuple[str, str], ...]:

@@ -30,7 +30,6 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_client
 from personalise.evidence import Evidence
 from personalise.exceptions import (
     EvidenceError,
@@ -41,6 +40,21 @@ from personalise.exceptions import (
 __all__ = ["Parts", "Runner", "Summary", "is_dask_frame", "numbered", "open_parts", "shared_learner", "union"]
 
 IntArray = NDArray[np.intp]
+
+
+def check_client(client: object) -> Any:
+    """Return ``client`` if it is a ``dask.distributed.Client``; a one-line error naming the extra otherwise."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise InvalidParameterError(
+            "client= needs dask.distributed: pip install 'personalise[dask]'", value=client
+        ) from None
+    if not isinstance(client, Client):
+        raise InvalidParameterError(
+            f"client must be a dask.distributed.Client; got {type(client).__name__}", value=client
+        )
+    return client
 
 
 def is_dask_frame(data: object) -> bool:

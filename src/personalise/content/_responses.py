@@ -169,12 +169,14 @@ def read_responses(
     *,
     columns: Mapping[str, str] | None = None,
     skill_ids: Sequence[Hashable] | None = None,
+    outside: str = "a known skill",
 ) -> Responses:
     """Validate a response table and return :class:`Responses`.
 
     ``skill_ids`` fixes the skill codes; a row naming a skill outside it is an
-    :class:`~personalise.exceptions.EvidenceError`. Without it, skills are
-    coded in first-appearance order.
+    :class:`~personalise.exceptions.EvidenceError` ending "which is not
+    ``outside``" (say "one of skills", naming the caller's argument). Without
+    it, skills are coded in first-appearance order.
     """
     names = _check_columns(columns)
     if isinstance(data, (str, bytes)) or not hasattr(data, "__getitem__"):
@@ -203,7 +205,7 @@ def read_responses(
             if name not in known:
                 row = int(np.flatnonzero(skill == code)[0])
                 raise EvidenceError(
-                    f"column {skill_column!r} names skill {name!r} in row {row}, which is not a known skill",
+                    f"column {skill_column!r} names skill {name!r} in row {row}, which is not {outside}",
                     value=name,
                 )
             remap[code] = known[name]

@@ -24,7 +24,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
-from personalise._validation import check_learner_ids, check_probability_block
+from personalise._validation import (
+    as_array,
+    check_ids,
+    check_probability_block,
+    check_texts,
+)
 from personalise.content._responses import (
     Responses,
     Sequences,
@@ -153,7 +158,8 @@ def update_mastery(
             )
         if not isinstance(learners, Evidence):
             raise InvalidParameterError(
-                f"with a MasteryTable, the third argument must be an Evidence; got {type(learners).__name__}",
+                "with a MasteryTable, the third argument must be an Evidence; got learners of type "
+                f"{type(learners).__name__}",
                 value=learners,
             )
         return estimate_mastery(params, learners, prior=mastery, pass_mark=pass_mark)
@@ -163,10 +169,8 @@ def update_mastery(
     if skills is _NOT_GIVEN or correct is _NOT_GIVEN:
         raise InvalidParameterError("update_mastery(params, mastery, learners, skills, correct) needs skills and "
                                     "correct", value=None)
-    array = np.asarray(mastery)
+    array = as_array(mastery, "mastery")
     if array.dtype not in (np.float32, np.float64):
-        if array.dtype.kind not in "biuf":
-            raise InvalidParameterError(f"mastery must hold real numbers; got dtype {array.dtype}", value=array.dtype)
         array = array.astype(np.float64)
     if array.ndim != 2 or array.shape[1] != params.n_skills:
         raise ShapeError(
@@ -175,7 +179,7 @@ def update_mastery(
     check_probability_block(array, 0)
     rows = _index_array(learners, "learners", array.shape[0])
     cols = _index_array(skills, "skills", params.n_skills)
-    answers = np.asarray(correct)
+    answers = as_array(correct, "correct", error=EvidenceError)
     if rows.size != cols.size or answers.shape != (rows.size,):
         raise ShapeError(
             f"learners, skills and correct must have the same length; got {rows.size}, {cols.size}, {answers.shape}",
@@ -188,9 +192,7 @@ def update_mastery(
 
 
 def _index_array(values: Any, name: str, size: int) -> IntArray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ShapeError(f"{name} must be 1-D; got shape {array.shape}", value=array.shape)
+    array = as_array(values, name, ndim=1)
     if array.size and array.dtype.kind not in "iu":
         raise InvalidParameterError(f"{name} must hold integer indices; got dtype {array.dtype}", value=array.dtype)
     bad = np.flatnonzero((array < 0) | (array >= size))
@@ -211,15 +213,57 @@ def _binary(values: NDArray[Any], name: str) -> NDArray[np.bool_]:
 
 
 # ------------------------------------------------------------------- model
-def _optional(dtype: Any) -> Any:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        array = np.array(value, dtype=dtype, copy=True)
-        array.flags.writeable = False
-        return array
+def _frozen(array: NDArray[Any], dtype: Any) -> Any:
+    out = np.array(array, dtype=dtype, copy=True)
+    out.flags.writeable = False
+    return out
 
-    return attrs.field(default=None, converter=convert, eq=attrs.cmp_using(eq=np.array_equal), hash=False, repr=False)
+
+def _counts(value: Any, name: str) -> IntArray | None:
+    """Whole numbers >= 0 (integers, or floats without a fraction) as a read-only intp copy, or None."""
+    if value is None:
+        return None
+    array = as_array(value, name, kinds="iuf", ndim=1, finite=True, low=0)
+    if array.dtype.kind == "f":
+        array = array.astype(np.float64, copy=False)  # float16 cannot hold the bound below
+    if array.size:
+        if array.dtype.kind == "f":  # 2.0**63 is the first float above the largest intp
+            whole = (array == np.floor(array)) & (array < 2.0 ** (8 * np.dtype(np.intp).itemsize - 1))
+        else:
+            whole = array <= np.iinfo(np.intp).max
+        if not whole.all():
+            i = int(np.flatnonzero(~whole)[0])
+            raise InvalidParameterError(f"{name} must hold whole numbers >= 0 that fit in intp; got "
+                                        f"{array[i].item()!r} at {i}", value=array[i].item())
+    return _frozen(array, np.intp)  # type: ignore[no-any-return]
+
+
+def _log_likelihood(value: Any) -> Float | None:
+    if value is None:
+        return None
+    return _frozen(as_array(value, "log_likelihood", kinds="iuf", ndim=1, finite=True), np.float64)  # type: ignore[no-any-return]
+
+
+def _n_iter(value: Any) -> IntArray | None:
+    return _counts(value, "n_iter")
+
+
+def _converged(value: Any) -> NDArray[np.bool_] | None:
+    if value is None:
+        return None
+    return _frozen(as_array(value, "converged", kinds="b", ndim=1), np.bool_)  # type: ignore[no-any-return]
+
+
+def _n_observations(value: Any) -> IntArray | None:
+    return _counts(value, "n_observations")
+
+
+_ARRAY_EQ = attrs.cmp_using(eq=np.array_equal)
+
+
+def _is_params(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, BKTParams):
+        raise InvalidParameterError(f"params must be BKTParams; got {value!r:.80}", value=value)
 
 
 @attrs.frozen
@@ -243,6 +287,16 @@ class BKTModel:
         Training answers per skill (0: the skill had no data; its parameters
         are the median of the fitted skills').
 
+    Raises
+    ------
+    InvalidParameterError
+        If ``params`` is not BKTParams, ``log_likelihood`` holds NaN, an
+        infinity or something other than real numbers, the counts hold
+        anything but whole numbers >= 0 (floats such as ``4.0`` are taken),
+        or ``converged`` anything but booleans.
+    ShapeError
+        If an array is ragged or does not have one value per skill.
+
     Examples
     --------
     >>> import personalise as pl
@@ -253,11 +307,27 @@ class BKTModel:
     ([0.41, 0.697], [0.659, 0.234])
     """
 
-    params: BKTParams
-    log_likelihood: Float | None = _optional(np.float64)
-    n_iter: IntArray | None = _optional(np.intp)
-    converged: NDArray[np.bool_] | None = _optional(np.bool_)
-    n_observations: IntArray | None = _optional(np.intp)
+    params: BKTParams = attrs.field(validator=_is_params)
+    log_likelihood: Float | None = attrs.field(
+        default=None, converter=_log_likelihood, eq=_ARRAY_EQ, hash=False, repr=False
+    )
+    n_iter: IntArray | None = attrs.field(
+        default=None, converter=_n_iter, eq=_ARRAY_EQ, hash=False, repr=False
+    )
+    converged: NDArray[np.bool_] | None = attrs.field(
+        default=None, converter=_converged, eq=_ARRAY_EQ, hash=False, repr=False
+    )
+    n_observations: IntArray | None = attrs.field(
+        default=None, converter=_n_observations, eq=_ARRAY_EQ, hash=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        n = self.params.n_skills
+        for name in ("log_likelihood", "n_iter", "converged", "n_observations"):
+            values = getattr(self, name)
+            if values is not None and values.shape != (n,):
+                raise ShapeError(f"{name} must have one value per skill of params ({n}); got shape {values.shape}",
+                                 value=values.shape)
 
     def __repr__(self) -> str:
         fitted = "fitted" if self.log_likelihood is not None else "not fitted"
@@ -380,7 +450,7 @@ class BKTModel:
         if learners is None:
             ids, row_of = responses.learner_ids, seq.learner
         else:
-            ids = tuple(check_learner_ids(learners, len(learners)))
+            ids = _unique_ids(learners, "learners")
             position = {learner: i for i, learner in enumerate(ids)}
             lookup = np.array([position.get(learner, -1) for learner in responses.learner_ids], dtype=np.intp)
             row_of = lookup[seq.learner] if seq.learner.size else seq.learner
@@ -438,10 +508,21 @@ _METRIC_FUNCTIONS = {"auc": _auc, "rmse": _rmse, "accuracy": _accuracy, "log_los
 
 
 def _check_metrics(metrics: Sequence[str]) -> list[str]:
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    wanted = list(metrics)
+    """The metrics asked for (one name or a sequence of names), each one of :data:`METRICS`."""
+    wanted = list(check_texts((metrics,) if isinstance(metrics, str) else metrics, "metrics"))
     for name in wanted:
         if name not in _METRIC_FUNCTIONS:
-            raise InvalidParameterError(f"unknown metric {name!r}; expected some of {METRICS}", value=name)
+            raise InvalidParameterError(f"metrics has unknown metric {name!r}; expected some of {METRICS}", value=name)
     return wanted
+
+
+def _unique_ids(values: Any, name: str) -> tuple[Hashable, ...]:
+    """``values`` as a tuple of ids (see ``check_ids``) in which no id repeats; the error names ``name``."""
+    ids = check_ids(values, name)
+    seen: set[Hashable] = set()
+    for position, item in enumerate(ids):
+        if item in seen:
+            raise InvalidParameterError(f"{name} must be unique; {item!r:.80} appears again at position {position}",
+                                        value=item)
+        seen.add(item)
+    return ids

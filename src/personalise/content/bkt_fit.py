@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -11,7 +10,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_int, check_rng, check_threshold
+from personalise._validation import check_int, check_number, check_rng, check_threshold
 from personalise.content._em import EM, Counts, keep_guess_plus_slip_below_one, log_fold
 from personalise.content._partitions import Parts, Summary, numbered, open_parts
 from personalise.content._responses import (
@@ -44,6 +43,9 @@ from personalise.graph import CompiledGraph
 __all__ = ["crossvalidate", "fit_bkt"]
 
 Float = NDArray[np.float64]
+
+#: The most random restarts one fit runs (each is an array row of every E-step).
+_MAX_RESTARTS = 10_000
 
 
 def _per_skill_values(value: Any, name: str, what: str, skill_ids: Sequence[Hashable]) -> Float:
@@ -104,9 +106,8 @@ def _check_bounds(bounds: Mapping[str, Any] | None) -> dict[str, tuple[float, fl
 
 
 def _check_tol(tol: object) -> float:
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not float(tol) >= 0:
-        raise InvalidParameterError(f"tol must be a number >= 0; got {tol!r}", value=tol)
-    return float(tol)
+    """A per-answer log-likelihood gain: a number in [0, 1] (a gain of 1 nat per answer is already huge)."""
+    return check_number(tol, "tol", 0.0, 1.0)
 
 
 def fit_bkt(
@@ -145,8 +146,8 @@ def fit_bkt(
         the fitted skills' free parameters (pinned ones keep their pinned
         values) and ``n_observations == 0``.
     n_restarts : int, default 5
-        Random initialisations, all fitted at once; the best log-likelihood
-        wins, skill by skill.
+        Random initialisations (1 to 10,000), all fitted at once; the best
+        log-likelihood wins, skill by skill.
     rng : None, int, or numpy.random.Generator
         Seed for the initial values; the same integer gives the same fit.
     fixed : mapping, optional
@@ -156,7 +157,8 @@ def fit_bkt(
         Fit the forgetting rate; otherwise it is pinned at 0 (standard BKT).
     tol : float, default 1e-6
         A restart of a skill stops when one iteration raises its
-        log-likelihood by at most ``tol`` times the skill's number of answers.
+        log-likelihood by at most ``tol`` times the skill's number of answers
+        (a number in [0, 1]).
     max_iter : int, default 100
         Iteration cap.
     bounds : mapping, optional
@@ -255,16 +257,16 @@ def fit_bkt(
     >>> bool(np.abs(split.params.learn - pl.fit_bkt(ev, rng=1).params.learn).max() < 1e-9)
     True
     """
-    n_restarts = check_int(n_restarts, "n_restarts", minimum=1)
+    n_restarts = check_int(n_restarts, "n_restarts", minimum=1, maximum=_MAX_RESTARTS)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     tol = _check_tol(tol)
     generator = check_rng(rng)
-    skill_ids = skill_ids_of(skills) if skills is not None else None
+    skill_ids = skill_ids_of(skills, "skills") if skills is not None else None
     parts = _response_parts(data, columns, pass_mark, client)
     responses = None
     if parts is None:
         data = responses_of(data, pass_mark, columns)
-        responses = read_responses(data, columns=columns, skill_ids=skill_ids)
+        responses = read_responses(data, columns=columns, skill_ids=skill_ids, outside="one of skills")
         if skill_ids is None:
             responses = responses.with_skill_order(_default_skill_order(responses.skill_ids))
         ids, n_rows = responses.skill_ids, responses.n_rows
@@ -406,7 +408,7 @@ def _summarise(responses: Responses) -> Summary:
     return Summary(responses.learner_ids, rows, responses.skill_ids)
 
 
-def _recode(responses: Responses, skill_ids: Sequence[Hashable], index: int) -> Responses:
+def _recode(responses: Responses, skill_ids: Sequence[Hashable], index: int, outside: str = "a known skill") -> Responses:
     """``responses`` with skill codes into ``skill_ids``; a row with another skill is an EvidenceError."""
     known = {skill: j for j, skill in enumerate(skill_ids)}
     remap = np.array([known.get(skill, -1) for skill in responses.skill_ids], dtype=np.intp)
@@ -416,7 +418,7 @@ def _recode(responses: Responses, skill_ids: Sequence[Hashable], index: int) -> 
         row = int(unknown[0])
         name = responses.skill_ids[responses.skill[row]]
         raise EvidenceError(
-            f"partition {index}: row {row} names skill {name!r}, which is not a known skill", value=name
+            f"partition {index}: row {row} names skill {name!r}, which is not {outside}", value=name
         )
     return attrs.evolve(responses, skill_ids=tuple(skill_ids), skill=skill)
 
@@ -437,7 +439,8 @@ def _subset(responses: Responses, keep_learner: NDArray[np.bool_]) -> Responses:
 
 
 def _prepare_part(responses: Responses, index: int, *, skill_ids: tuple[Hashable, ...], n_restarts: int, fold: int) -> EM:
-    return EM(distinct_sequences(_recode(responses, skill_ids, index)), n_restarts, len(skill_ids), fold=fold)
+    return EM(distinct_sequences(_recode(responses, skill_ids, index, "one of skills")), n_restarts, len(skill_ids),
+              fold=fold)
 
 
 def _counts_of(fit: EM) -> tuple[Float, NDArray[np.intp], Float, NDArray[np.intp]]:
@@ -610,6 +613,8 @@ def crossvalidate(
 
 
 def _check_folds(folds: object, n_learners: int) -> int:
+    if n_learners == 0:
+        raise EvidenceError("the response data has no learners to cross-validate", value=0)
     folds = check_int(folds, "folds", minimum=2)
     if folds > n_learners:
         raise InvalidParameterError(f"folds must be at most the number of learners ({n_learners}); got {folds}", value=folds)

@@ -11,7 +11,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import load_json_document, require_fields
+from personalise._validation import (
+    as_array,
+    check_id,
+    check_ids,
+    check_json_ids,
+    check_number,
+    load_json_document,
+    require_fields,
+)
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
 
@@ -25,18 +33,13 @@ _PYBKT = {"learn": "learns", "guess": "guesses", "slip": "slips", "forget": "for
 Float = NDArray[np.float64]
 
 
-def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+def _ids(value: CompiledGraph | Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return skill_ids_of(value, "skill_ids")  # type: ignore[arg-type]
 
 
 def _values(value: Any, name: str = "parameter") -> Float:
     """A read-only float64 copy (0-d for a scalar, broadcast to every skill after init)."""
-    if isinstance(value, (str, bytes)):
-        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value)
-    try:
-        array = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value) from None
+    array = np.array(as_array(value, name, kinds="iuf", ndim=(0, 1)), dtype=np.float64)
     array.flags.writeable = False
     return array
 
@@ -61,13 +64,14 @@ def _forget(value: Any) -> Float:
     return _values(value, "forget")
 
 
-def skill_ids_of(skills: CompiledGraph | Sequence[Hashable]) -> tuple[Hashable, ...]:
-    """The skill ids of a graph, or the given sequence as a tuple."""
+def skill_ids_of(skills: CompiledGraph | Sequence[Hashable], name: str = "skills") -> tuple[Hashable, ...]:
+    """The skill ids of a graph, or the given sequence of ids (checked, see ``check_ids``) as a tuple."""
     if isinstance(skills, CompiledGraph):
         return skills.skill_ids
     if isinstance(skills, (str, bytes)):
-        raise InvalidParameterError(f"skills must be a CompiledGraph or a sequence of skill ids; got {skills!r}", value=skills)
-    return tuple(skills)
+        raise InvalidParameterError(f"{name} must be a CompiledGraph or a sequence of skill ids; got {skills!r:.80}",
+                                    value=skills)
+    return check_ids(skills, name)
 
 
 @attrs.frozen
@@ -119,14 +123,15 @@ class BKTParams:
         if len(set(self.skill_ids)) != n:
             seen: set[Hashable] = set()
             duplicate = next(s for s in self.skill_ids if s in seen or seen.add(s))  # type: ignore[func-returns-value]
-            raise InvalidParameterError(f"skill ids must be unique; {duplicate!r} appears twice", value=duplicate)
+            raise InvalidParameterError(f"skill_ids must be unique; {duplicate!r} appears twice", value=duplicate)
         for name in PARAMETERS:
             values = getattr(self, name)
             if values.ndim == 0:  # a scalar applies to every skill
                 object.__setattr__(self, name, _values(np.full(n, float(values))))
                 values = getattr(self, name)
             if values.shape != (n,):
-                raise ShapeError(f"{name} must have one value per skill ({n}); got shape {values.shape}", value=values.shape)
+                raise ShapeError(f"{name} must have one value per skill of skill_ids ({n}); got shape {values.shape}",
+                                 value=values.shape)
             bad = np.flatnonzero(~((values >= 0.0) & (values <= 1.0)))
             if bad.size:
                 j = int(bad[0])
@@ -161,10 +166,12 @@ class BKTParams:
         >>> pl.BKTParams.constant(["a", "b"], prior=0.3, learn=0.1, guess=0.2, slip=0.1).index_of("b")
         1
         """
+        check_id(skill_id, "skill_id")
         try:
             return self.skill_ids.index(skill_id)
         except ValueError:
-            raise UnknownSkillError(f"unknown skill {skill_id!r}: the parameters have no such skill", value=skill_id) from None
+            raise UnknownSkillError(f"unknown skill_id {skill_id!r}: the parameters have no such skill",
+                                    value=skill_id) from None
 
     def as_dict(self) -> dict[str, Float]:
         """The five parameter arrays by name."""
@@ -190,9 +197,10 @@ class BKTParams:
         >>> pl.BKTParams.constant(g, prior=0.3, learn=0.15, guess=0.2, slip=0.1).skill_ids
         ('count', 'add')
         """
-        ids = skill_ids_of(skill_ids)
-        n = len(ids)
-        return cls(ids, *(np.full(n, float(v)) for v in (prior, learn, guess, slip, forget)))
+        ids = skill_ids_of(skill_ids, "skill_ids")
+        values = {name: check_number(value, name, 0.0, 1.0) for name, value in
+                  zip(PARAMETERS, (prior, learn, guess, slip, forget), strict=True)}
+        return cls(ids, *(np.full(len(ids), values[name]) for name in PARAMETERS))
 
     def aligned(self, skills: CompiledGraph | Sequence[Hashable]) -> BKTParams:
         """The parameters reordered to the skills of a graph (or a list of ids).
@@ -209,10 +217,16 @@ class BKTParams:
         >>> p.aligned(["b", "a"]).prior
         array([0.2, 0.1])
         """
-        ids = skill_ids_of(skills)
+        ids = skill_ids_of(skills, "skills")
         if ids == self.skill_ids:
             return self
-        index = [self.index_of(s) for s in ids]
+        position = {skill: j for j, skill in enumerate(self.skill_ids)}
+        index = []
+        for at, skill in enumerate(ids):
+            if skill not in position:
+                raise UnknownSkillError(f"skills has {skill!r:.80} at position {at}, a skill the parameters lack",
+                                        value=skill)
+            index.append(position[skill])
         return BKTParams(ids, *(getattr(self, name)[index] for name in PARAMETERS))
 
     # ---------------------------------------------------------------- JSON
@@ -246,7 +260,7 @@ class BKTParams:
             for value in data[name]:
                 if isinstance(value, bool) or not isinstance(value, numbers.Real):
                     raise InvalidParameterError(f"field {name!r} must hold numbers; got {value!r}", value=value)
-        return cls(data["skill_ids"], *(data[name] for name in PARAMETERS))
+        return cls(check_json_ids(data["skill_ids"], "field 'skill_ids'"), *(data[name] for name in PARAMETERS))
 
     # -------------------------------------------------------------- pyBKT
     @classmethod
@@ -265,17 +279,21 @@ class BKTParams:
         >>> pl.BKTParams.from_pybkt(coef).to_pybkt()["add"]["learns"]
         [0.15]
         """
+        if not isinstance(coef, Mapping):
+            raise InvalidParameterError(f"coef must be a pyBKT coef_ dict (skill -> parameters); got {coef!r:.80}",
+                                        value=coef)
         ids = list(coef)
         columns: dict[str, list[float]] = {name: [] for name in PARAMETERS}
         for skill in ids:
             entry = coef[skill]
             if not isinstance(entry, Mapping):
-                raise InvalidParameterError(f"pyBKT coef for skill {skill!r} must be a dict; got {entry!r}", value=skill)
+                raise InvalidParameterError(f"pyBKT coef for skill {skill!r} must be a dict; got {entry!r:.80}",
+                                            value=skill)
             for name in PARAMETERS:
                 key = _PYBKT.get(name, name)
                 if key not in entry:
                     raise InvalidParameterError(f"pyBKT coef for skill {skill!r} has no {key!r}", value=skill)
-                values = np.asarray(entry[key], dtype=np.float64).reshape(-1)
+                values = as_array(entry[key], f"coef[{skill!r}][{key!r}]", kinds="iuf", dtype=np.float64).reshape(-1)
                 if values.size != 1:
                     raise InvalidParameterError(
                         f"pyBKT coef for skill {skill!r} has {values.size} values of {key!r}; "

@@ -44,17 +44,16 @@ from personalise._validation import (
 from personalise.content import _on_dask
 from personalise.content import ranking as R
 from personalise.content.bkt_params import BKTParams
-from personalise.content.recommendations import Recommendations, handed_over
+from personalise.content.recommendations import Recommendations
 from personalise.exceptions import InvalidParameterError, UnknownLearnerError
 from personalise.graph import CompiledGraph
 
 __all__ = ["BLOCK_ROWS", "Recommendations", "inner_fringe", "readiness", "recommend_next"]
 
-#: An empty array: Recommendations then uses its documented default (NaN).
-_NOT_GIVEN = np.empty(0)
-
 #: Learners processed per block (a multiple of 64). Extra memory scales with it.
 BLOCK_ROWS = 8192
+#: The largest ``k`` beyond the number of skills (the extra columns are padding).
+_MAX_K = 1024
 
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
@@ -552,8 +551,9 @@ def recommend_next(
         (``Recommendations.learner_ids``). A ``dask.array.Array`` chunked by
         learners is computed chunk by chunk into the same Recommendations.
     k : int, default 3
-        Recommendations per learner (>= 1). Rows with fewer ready skills are
-        padded with -1.
+        Recommendations per learner: at least 1, at most the number of skills
+        or 1,024, whichever is larger. Rows with fewer ready skills
+        are padded with -1.
     threshold : float, default 0.95
         Mastery threshold in (0, 1].
     goals : skill id, set of skill ids, or sequence, optional
@@ -592,7 +592,8 @@ def recommend_next(
         If ``mastery`` is not 2-D with one column per skill.
     InvalidParameterError
         On NaN or out-of-range mastery, ``threshold`` outside (0, 1], ``k``
-        not an integer >= 1, or per-learner goals of the wrong length.
+        not an integer >= 1 or above max(n_skills, 1024), or per-learner
+        goals of the wrong length.
     UnknownSkillError
         If a goal is not a skill of the graph, ``params`` lacks a skill, or a
         table has a skill the graph lacks.
@@ -640,6 +641,9 @@ def recommend_next(
                                        max_reviews=max_reviews, missing=missing)
     array, limit, layout = _prepare(compiled, mastery, threshold, missing)
     k = check_int(k, "k", minimum=1)
+    if k > max(array.shape[1], _MAX_K):
+        raise InvalidParameterError(f"k must be at most the number of skills or {_MAX_K:,}, whichever is larger "
+                                    f"({max(array.shape[1], _MAX_K):,}); got {k}", value=k)
     n_learners, n_skills = array.shape
     learner_ids = learner_ids_of(mastery)
     if isinstance(goals, Mapping):
@@ -714,15 +718,8 @@ def recommend_next(
     # Padding (-1) reads the extra last entry: NaN scores, -1 steps; empty graphs work too.
     scores = np.append(descendants.astype(np.float64), np.nan).take(indices)
     if plain:  # every term is "unlocks" and no learner has a goal: nothing more to compute
-        return Recommendations(
-            graph=compiled,
-            indices=handed_over(indices),
-            scores=handed_over(scores),
-            steps_to_goal=handed_over(np.broadcast_to(np.intp(-1), indices.shape)),
-            goal_index=handed_over(goal_index),
-            threshold=limit,
-            learner_ids=learner_ids,
-        )
+        return Recommendations._trusted(compiled, indices, scores, np.broadcast_to(np.intp(-1), indices.shape),
+                                        goal_index, threshold=limit, learner_ids=learner_ids)
     valid = indices >= 0
     is_review = terms == R.REVIEW
     new = valid & ~is_review
@@ -741,19 +738,11 @@ def recommend_next(
         rows_index = np.nonzero(valid)
         skills = indices[rows_index]
         predicted[rows_index] = band.guess[skills] + array[rows_index[0], skills] * band.rise[skills]
-    return Recommendations(
-        graph=compiled,
-        indices=handed_over(indices),
-        scores=handed_over(scores),
-        steps_to_goal=handed_over(steps_to_goal),
-        goal_index=handed_over(goal_index),
-        goal_sets=[tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets],
-        threshold=limit,
-        terms=handed_over(terms),
-        predicted_success=handed_over(predicted) if predicted is not None else _NOT_GIVEN,
-        recall=handed_over(recall) if recall is not None else _NOT_GIVEN,
-        target_success=None if band is None else (band.low, band.high),
-        learner_ids=learner_ids,
+    return Recommendations._trusted(
+        compiled, indices, scores, steps_to_goal, goal_index,
+        goal_sets=tuple(tuple(compiled.skill_ids[j] for j in sorted(g)) for g in goal_sets),
+        threshold=limit, terms=terms, predicted_success=predicted, recall=recall,
+        target_success=None if band is None else (band.low, band.high), learner_ids=learner_ids,
     )
 
 

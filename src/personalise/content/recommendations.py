@@ -9,7 +9,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_learner_ids
+from personalise._validation import (
+    as_array,
+    check_graph,
+    check_ids,
+    check_learner_ids,
+    check_number,
+    check_sequence,
+    check_threshold,
+)
 from personalise.content.ranking import TERMS
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
@@ -38,26 +46,90 @@ def handed_over(array: ArrayT) -> ArrayT:
     return cast(ArrayT, array.view(_HandedOver))
 
 
-def _frozen(dtype: Any, **options: Any) -> Any:
+_INTP_MAX = int(np.iinfo(np.intp).max)
+
+
+def _freeze(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+def _checked_array(name: str, dtype: Any, ndim: int, *, optional: bool = False, low: int | None = None,
+                   high: int | None = None) -> Callable[[Any], NDArray[Any]]:
+    """A converter: ``value`` as a frozen ``dtype`` copy after the checks that need no other field.
+
+    Integer fields refuse other kinds (an empty array of any real dtype
+    excepted) and values outside [``low``, ``high``] before any cast, so
+    nothing wraps around. ``optional`` fields take None or an empty 1-D array
+    for "not given" (an empty array of dtype ``dtype``).
+    """
+    integer = np.dtype(dtype).kind == "i"
+
     def convert(value: Any) -> NDArray[Any]:
         if isinstance(value, _HandedOver) and value.dtype == dtype:
             array = value.view(np.ndarray)
         else:
-            array = np.array(() if value is None else value, dtype=dtype, copy=True)
-        array.flags.writeable = False
-        return array
+            array = as_array(() if optional and value is None else value, name)
+        if optional and array.shape == (0,):
+            return _freeze(np.empty(0, dtype=dtype))
+        if array.ndim != ndim:
+            raise ShapeError(f"{name} must be {ndim}-D; got shape {array.shape}", value=array.shape)
+        if integer and array.size:
+            if array.dtype.kind not in "iu":
+                raise InvalidParameterError(f"{name} must hold integers; got dtype {array.dtype}", value=array.dtype)
+            lowest, highest = int(array.min()), int(array.max())
+            top = _INTP_MAX if high is None else high  # nothing may wrap around in the cast
+            too_low = low is not None and lowest < low
+            if too_low or highest > top:
+                bad = lowest if too_low else highest
+                where = tuple(int(i) for i in np.argwhere(array == bad)[0])
+                rule = f"be >= {low}" if high is None and too_low else f"lie in [{low}, {top}]"
+                raise InvalidParameterError(f"{name} must {rule}; got {bad} at {where}", value=bad)
+        if isinstance(value, _HandedOver) and value.dtype == dtype:
+            return _freeze(array)
+        return _freeze(np.array(array, dtype=dtype, copy=True))
 
-    return attrs.field(
-        **options,
-        converter=convert,
-        eq=attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)),
-        hash=False,
-        repr=False,
-    )
+    return convert
 
 
-def _goal_tuple(value: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
-    return tuple(tuple(goal) for goal in value)
+def _array_field(name: str, dtype: Any, ndim: int = 2, *, optional: bool = False, **bounds: int) -> Any:
+    options: dict[str, Any] = {
+        "converter": _checked_array(name, dtype, ndim, optional=optional, **bounds),
+        "eq": attrs.cmp_using(eq=lambda a, b: np.array_equal(a, b, equal_nan=True)),
+        "hash": False,
+        "repr": False,
+    }
+    return attrs.field(default=None, **options) if optional else attrs.field(**options)
+
+
+def _goal_tuple(value: Any) -> tuple[tuple[Hashable, ...], ...]:
+    goals = []
+    for position, goal in enumerate(check_sequence(value, "goal_sets") or ()):
+        ids = check_ids(goal, f"goal_sets[{position}]")
+        if not ids:
+            raise InvalidParameterError(f"goal_sets[{position}] must not be empty", value=goal)
+        goals.append(ids)
+    return tuple(goals)
+
+
+def _threshold(value: Any) -> float:
+    return check_threshold(value, "threshold")
+
+
+def _band(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    pair = check_sequence(value, "target_success") or []
+    if len(pair) != 2:
+        raise InvalidParameterError(f"target_success must be a (low, high) pair or None; got {value!r:.80}",
+                                    value=value)
+    low = check_number(pair[0], "target_success", 0.0, 1.0)
+    high = check_number(pair[1], "target_success", low, 1.0)
+    return (low, high)
+
+
+def _first(mask: NDArray[np.bool_]) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
 Names = Mapping[Hashable, str] | Callable[[Hashable], str]
@@ -75,7 +147,7 @@ def _namer(names: Names | None) -> Callable[[Hashable], str] | None:
 
 
 def _optional_ids(value: Iterable[Hashable] | None) -> tuple[Hashable, ...] | None:
-    return None if value is None else tuple(value)
+    return None if value is None else tuple(check_sequence(value, "learner_ids") or ())
 
 
 def _plural(count: int, word: str) -> str:
@@ -126,6 +198,20 @@ class Recommendations:
         :class:`~personalise.MasteryTable`; :meth:`to_records` and
         :meth:`to_frame` then use them.
 
+    Raises
+    ------
+    InvalidParameterError
+        If a field has the wrong type or dtype (integer fields take integer
+        arrays only) or a value out of range: an index outside [-1,
+        n_skills), padding before a skill or a skill twice in a row, a score
+        that is not NaN exactly at the padding, steps other than -1 for
+        padding or learners without a goal, a goal index outside
+        ``goal_sets``, a goal skill not in ``graph``, predicted success or
+        recall outside [0, 1].
+    ShapeError
+        If the arrays do not share the shape of ``indices`` (``goal_index``:
+        one entry per row).
+
     Examples
     --------
     >>> import numpy as np, personalise as pl
@@ -142,31 +228,130 @@ class Recommendations:
     'bo'
     """
 
-    graph: CompiledGraph = attrs.field(repr=False)
-    indices: IntArray = _frozen(np.intp)
-    scores: NDArray[np.float64] = _frozen(np.float64)
-    steps_to_goal: IntArray = _frozen(np.intp)
-    goal_index: IntArray = _frozen(np.intp)
+    graph: CompiledGraph = attrs.field(repr=False, validator=lambda _, __, value: check_graph(value, "graph"))
+    indices: IntArray = _array_field("indices", np.intp, low=-1)
+    scores: NDArray[np.float64] = _array_field("scores", np.float64)
+    steps_to_goal: IntArray = _array_field("steps_to_goal", np.intp, low=-1)
+    goal_index: IntArray = _array_field("goal_index", np.intp, 1, low=-1)
     goal_sets: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_goal_tuple, repr=False)
-    threshold: float = 0.95
-    terms: NDArray[np.int8] = _frozen(np.int8, default=None)
-    predicted_success: NDArray[np.float64] = _frozen(np.float64, default=None)
-    recall: NDArray[np.float64] = _frozen(np.float64, default=None)
-    target_success: tuple[float, float] | None = attrs.field(default=None, repr=False)
+    threshold: float = attrs.field(default=0.95, converter=_threshold)
+    terms: NDArray[np.int8] = _array_field("terms", np.int8, optional=True, low=0, high=len(TERMS) - 1)
+    predicted_success: NDArray[np.float64] = _array_field("predicted_success", np.float64, optional=True)
+    recall: NDArray[np.float64] = _array_field("recall", np.float64, optional=True)
+    target_success: tuple[float, float] | None = attrs.field(default=None, converter=_band, repr=False)
     learner_ids: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_optional_ids, repr=False)
 
     def __attrs_post_init__(self) -> None:
         shape = self.indices.shape
-        if self.scores.shape != shape or self.steps_to_goal.shape != shape:
-            raise ShapeError(f"scores and steps_to_goal must have the shape of indices {shape}", value=shape)
-        for name, fill in (("terms", 0), ("predicted_success", np.nan), ("recall", np.nan)):
+        for name in ("scores", "steps_to_goal"):
+            if getattr(self, name).shape != shape:
+                raise ShapeError(f"{name} must have the shape of indices {shape}; got {getattr(self, name).shape}",
+                                 value=getattr(self, name).shape)
+        if self.goal_index.shape != shape[:1]:
+            raise ShapeError(f"goal_index must have one entry per row of indices ({shape[0]}); got shape "
+                             f"{self.goal_index.shape}", value=self.goal_index.shape)
+        for name in ("terms", "predicted_success", "recall"):
             value = getattr(self, name)
-            if value.shape == (0,) and shape != (0,):  # not given: the documented default, no memory
-                object.__setattr__(self, name, np.broadcast_to(np.array(fill, dtype=value.dtype), shape))
-            elif value.shape != shape:
-                raise ShapeError(f"{name} must have the shape of indices {shape}; got {value.shape}", value=value.shape)
+            if value.shape == (0,) and shape != (0,):
+                continue  # not given: filled in below
+            if value.shape != shape:
+                raise ShapeError(f"{name} must have the shape of indices {shape}; got {value.shape}",
+                                 value=value.shape)
+            if name != "terms":
+                ok = value >= 0.0
+                ok &= value <= 1.0
+                ok |= np.isnan(value)
+                if not ok.all():
+                    where = _first(~ok)
+                    raise InvalidParameterError(f"{name} must lie in [0, 1] (or be NaN); got {float(value[where])!r} "
+                                                f"at {where}", value=float(value[where]))
+        self._fill_defaults()
+        self._check_consistency()
         if self.learner_ids is not None:
             object.__setattr__(self, "learner_ids", tuple(check_learner_ids(self.learner_ids, shape[0])))
+
+    def _fill_defaults(self) -> None:
+        """Terms, predicted success and recall not given: the documented defaults, as read-only views (no memory)."""
+        shape = self.indices.shape
+        for name, fill in (("terms", 0), ("predicted_success", np.nan), ("recall", np.nan)):
+            value = getattr(self, name)
+            if value.shape == (0,) and shape != (0,):
+                object.__setattr__(self, name, np.broadcast_to(np.array(fill, dtype=value.dtype), shape))
+
+    def _check_consistency(self) -> None:
+        """The checks that relate fields to each other and to the graph (vectorised, O(n_learners * k))."""
+        indices, n_skills = self.indices, self.graph.n_skills
+        if indices.size and int(indices.max()) >= n_skills:
+            raise InvalidParameterError(f"indices must lie in [-1, {n_skills}) (columns of graph); got "
+                                        f"{int(indices.max())} at {_first(indices == indices.max())}",
+                                        value=int(indices.max()))
+        padding = indices < 0
+        if np.any(padding[:, :-1] & ~padding[:, 1:]):
+            raise InvalidParameterError("indices must put their -1 padding after the recommendations of each row; "
+                                        f"got -1 before a skill at {_first(padding[:, :-1] & ~padding[:, 1:])}",
+                                        value=-1)
+        ranked = np.sort(indices, axis=1)
+        repeated = (ranked[:, 1:] == ranked[:, :-1]) & (ranked[:, 1:] >= 0)
+        if np.any(repeated):
+            row = _first(repeated)[0]
+            raise InvalidParameterError(f"indices must not recommend a skill twice to a learner; row {row} repeats "
+                                        f"{int(ranked[row, 1:][repeated[row]][0])}", value=row)
+        scores = self.scores
+        bad = np.isfinite(scores)
+        bad ^= ~padding  # a finite score for padding, or a NaN or infinite one for a skill
+        if np.any(bad) or np.isinf(scores[padding]).any():
+            bad |= np.isinf(scores)
+            where = _first(bad)
+            rule = "NaN for padding (-1 in indices)" if padding[where] else "finite for every recommendation"
+            raise InvalidParameterError(f"scores must be {rule}; got {float(scores[where])!r} at {where}",
+                                        value=float(scores[where]))
+        steps = self.steps_to_goal
+        goal = self.goal_index
+        if goal.size and int(goal.max()) >= len(self.goal_sets):
+            raise InvalidParameterError(f"goal_index must lie in [-1, {len(self.goal_sets)}) (entries of goal_sets); "
+                                        f"got {int(goal.max())}", value=int(goal.max()))
+        if steps.size:
+            unset = padding | (goal < 0)[:, None]
+            unset &= steps != -1
+            if np.any(unset):
+                raise InvalidParameterError(f"steps_to_goal must be -1 for padding and for learners without a goal "
+                                            f"(goal_index -1); got {int(steps[_first(unset)])} at {_first(unset)}",
+                                            value=int(steps[_first(unset)]))
+            if int(steps.max()) >= max(n_skills, 1):
+                raise InvalidParameterError(f"steps_to_goal must be below the number of skills ({n_skills}); got "
+                                            f"{int(steps.max())}", value=int(steps.max()))
+        for position, goal_ids in enumerate(self.goal_sets):
+            for skill in goal_ids:
+                try:
+                    self.graph.index_of(skill)
+                except LookupError:
+                    raise InvalidParameterError(f"goal_sets[{position}] names {skill!r:.80}, which is not a skill "
+                                                "of graph", value=skill) from None
+
+    @classmethod
+    def _trusted(cls, graph: CompiledGraph, indices: IntArray, scores: NDArray[np.float64], steps_to_goal: IntArray,
+                 goal_index: IntArray, *, goal_sets: tuple[tuple[Hashable, ...], ...] = (), threshold: float = 0.95,
+                 terms: NDArray[np.int8] | None = None, predicted_success: NDArray[np.float64] | None = None,
+                 recall: NDArray[np.float64] | None = None, target_success: tuple[float, float] | None = None,
+                 learner_ids: tuple[Hashable, ...] | None = None) -> Recommendations:
+        """Recommendations from fields :func:`recommend_next` built itself and hands over: no checks, no copies.
+
+        The arrays must already have their dtypes and consistent shapes and
+        values, and nobody else may hold them (they are frozen in place).
+        """
+        self = object.__new__(cls)
+        set_ = object.__setattr__
+        empty = np.empty(0)
+        for name, value in (("indices", indices), ("scores", scores), ("steps_to_goal", steps_to_goal),
+                            ("goal_index", goal_index), ("terms", empty.astype(np.int8) if terms is None else terms),
+                            ("predicted_success", empty if predicted_success is None else predicted_success),
+                            ("recall", empty if recall is None else recall)):
+            set_(self, name, _freeze(value))
+        for name, field in (("graph", graph), ("goal_sets", goal_sets), ("threshold", threshold),
+                            ("target_success", target_success), ("learner_ids", learner_ids)):
+            set_(self, name, field)
+        self._fill_defaults()
+        return self
 
     def __repr__(self) -> str:
         return f"Recommendations(n_learners={self.n_learners}, k={self.k}, threshold={self.threshold})"

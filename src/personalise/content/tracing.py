@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
-from personalise._validation import check_learner_ids, check_threshold
+from personalise._validation import check_learner_ids, check_sequence, check_threshold
 from personalise.content._partitions import Summary, is_dask_frame, open_parts
 from personalise.content.bkt_params import BKTParams
 from personalise.evidence import Evidence, MasteryTable
@@ -216,11 +216,7 @@ def _learner_rows(
 ) -> list[Hashable]:
     """The result's learners: ``learner_ids``, else the prior's then the others ``seen`` in the evidence."""
     if learner_ids is not None:
-        if isinstance(learner_ids, (str, bytes)):
-            raise InvalidParameterError(
-                f"learner_ids must be a sequence of ids, not one string; got {learner_ids!r}", value=learner_ids
-            )
-        listed = list(learner_ids)
+        listed = check_sequence(learner_ids, "learner_ids") or []
         return check_learner_ids(listed, len(listed))
     ids = list(prior.learner_ids) if prior is not None else []
     known = set(ids)

@@ -9,6 +9,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import as_array, check_ids, check_sequence, check_texts
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
 
@@ -43,9 +44,7 @@ def _check_row(compiled: CompiledGraph, mastery: Any, missing: float | None = No
     if missing is not None:
         raise InvalidParameterError("missing= applies only to a MasteryTable (an array has every column)",
                                     value=missing)
-    row = np.asarray(mastery)
-    if row.dtype.kind not in "biuf":
-        raise InvalidParameterError(f"mastery must hold real numbers; got dtype {row.dtype}", value=row.dtype)
+    row = as_array(mastery, "mastery")
     if row.dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
         row = row.astype(np.float64)
     if row.ndim != 1:
@@ -87,8 +86,15 @@ def _goal_columns(compiled: CompiledGraph, goal: Any, name: str = "goal") -> lis
     if isinstance(goal, (set, frozenset, list, tuple)):
         if not goal:
             raise InvalidParameterError(f"{name} must name at least one skill; got {goal!r}", value=goal)
-        return sorted({compiled.index_of(skill) for skill in goal})
+        return sorted({_column(compiled, skill, name) for skill in goal})
     raise UnknownSkillError(f"unknown skill {goal!r} in {name}: not in the compiled graph", value=goal)
+
+
+def _column(compiled: CompiledGraph, skill: object, name: str) -> int:
+    """The column of ``skill``; an UnknownSkillError naming ``name`` when it is not a skill of the graph."""
+    if not _is_skill(compiled, skill):
+        raise UnknownSkillError(f"unknown skill {skill!r:.80} in {name}: not in the compiled graph", value=skill)
+    return compiled.index_of(skill)
 
 
 def _preds(compiled: CompiledGraph, j: int) -> list[int]:
@@ -152,23 +158,27 @@ def _json_id(value: Hashable) -> Hashable:
     return value
 
 
-def _to_ids(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(values)
+def _to_ids(values: Any, name: str) -> tuple[Hashable, ...]:
+    """``values`` as a tuple of ids, an error naming ``name`` otherwise."""
+    return check_ids(values, name)
 
 
-def _to_optional_ids(values: Iterable[Hashable] | None) -> tuple[Hashable, ...] | None:
-    return None if values is None else tuple(values)
+def _to_optional_ids(values: Any, name: str) -> tuple[Hashable, ...] | None:
+    """``values`` as a tuple of ids, or None."""
+    return None if values is None else check_ids(values, name)
 
 
-def _to_orders(orders: Iterable[Iterable[Hashable]]) -> tuple[tuple[Hashable, ...], ...]:
-    return tuple(tuple(order) for order in orders)
+def _to_orders(orders: Any, name: str) -> tuple[tuple[Hashable, ...], ...]:
+    """``orders`` as a tuple of id tuples, an error naming ``name`` otherwise."""
+    return tuple(check_ids(order, f"each of {name}") for order in check_sequence(orders, name) or [])
 
 
-def _to_floats(values: Iterable[float]) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
+def _to_floats(values: Any, name: str) -> tuple[float, ...]:
+    """``values`` as a tuple of finite floats, an error naming ``name`` otherwise."""
+    array = as_array(values, name, kinds="biuf", dtype=np.float64, ndim=1, finite=True)
+    return tuple(float(v) for v in array.tolist())
 
 
-def _to_strs(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values)
-
-
+def _to_strs(values: Any, name: str) -> tuple[str, ...]:
+    """``values`` as a tuple of strings, an error naming ``name`` otherwise."""
+    return check_texts(values, name)

@@ -12,6 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import (
+    check_graph,
+    check_id,
     check_int,
     check_rng,
     check_threshold,
@@ -26,6 +28,7 @@ from personalise.experience._graph import (
     _ancestors,
     _check_row,
     _closure,
+    _column,
     _descendants,
     _goal_columns,
     _is_skill,
@@ -47,9 +50,40 @@ __all__ = ["ChoiceMenu", "ChoiceRecord", "choice_menu"]
 
 # ----------------------------------------------------------------- choices
 def _check_chooser(chooser: object) -> Chooser:
-    if chooser not in _CHOOSERS:
+    if not isinstance(chooser, str) or chooser not in _CHOOSERS:
         raise InvalidParameterError(f"chooser must be one of {list(_CHOOSERS)}; got {chooser!r}", value=chooser)
     return cast(Chooser, chooser)
+
+
+def _offered(values: Any) -> tuple[Hashable, ...]:
+    return _to_ids(values, "offered")
+
+
+def _options(values: Any) -> tuple[Hashable, ...]:
+    return _to_ids(values, "options")
+
+
+def _goal(values: Any) -> tuple[Hashable, ...] | None:
+    return _to_optional_ids(values, "goal")
+
+
+def _scores(values: Any) -> tuple[float, ...]:
+    return _to_floats(values, "scores")
+
+
+def _reasons(values: Any) -> tuple[str, ...]:
+    return _to_strs(values, "reasons")
+
+
+def _check_rung(instance: object, attribute: object, rung: HartRung | None) -> None:
+    if rung is not None and not isinstance(rung, HartRung):
+        raise InvalidParameterError(f"rung must be a HartRung or None; got {rung!r:.80}", value=rung)
+
+
+def _check_choice(choice: object) -> Hashable:
+    if isinstance(choice, (float, np.floating)) and math.isnan(choice):
+        raise InvalidParameterError(f"choice must be a skill id; got {choice!r}", value=choice)
+    return check_id(choice, "choice")
 
 
 @attrs.frozen
@@ -84,11 +118,11 @@ class ChoiceRecord:
     True
     """
 
-    choice: Hashable
+    choice: Hashable = attrs.field(converter=_check_choice)
     chooser: Chooser = attrs.field(converter=_check_chooser)
-    offered: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    goal: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_to_optional_ids)
-    rung: HartRung | None = None
+    offered: tuple[Hashable, ...] = attrs.field(converter=_offered)
+    goal: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_goal)
+    rung: HartRung | None = attrs.field(default=None, validator=_check_rung)
 
     def __attrs_post_init__(self) -> None:
         if self.choice not in self.offered:
@@ -172,10 +206,10 @@ class ChoiceMenu:
     'learner'
     """
 
-    options: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    scores: tuple[float, ...] = attrs.field(converter=_to_floats)
-    reasons: tuple[str, ...] = attrs.field(converter=_to_strs)
-    goal: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_to_optional_ids)
+    options: tuple[Hashable, ...] = attrs.field(converter=_options)
+    scores: tuple[float, ...] = attrs.field(converter=_scores)
+    reasons: tuple[str, ...] = attrs.field(converter=_reasons)
+    goal: tuple[Hashable, ...] | None = attrs.field(default=None, converter=_goal)
 
     def __len__(self) -> int:
         return len(self.options)
@@ -251,8 +285,11 @@ def _interest_weights(
 ) -> NDArray[np.float64]:
     weights = np.zeros(compiled.n_skills)
     by_topic: dict[Hashable, list[int]] = {}
+    if topics is not None and not isinstance(topics, Mapping):
+        raise InvalidParameterError(f"topics must be a mapping of skill id -> topic; got {topics!r:.80}", value=topics)
     for skill, topic in (topics or {}).items():
-        by_topic.setdefault(topic, []).append(compiled.index_of(skill))
+        check_id(topic, f"the topic of {skill!r} in topics")
+        by_topic.setdefault(topic, []).append(_column(compiled, skill, "topics"))
     if interests is None:
         return weights
     if not isinstance(interests, Mapping):
@@ -267,7 +304,7 @@ def _interest_weights(
             members = by_topic[key]
         else:
             raise UnknownSkillError(
-                f"interest {key!r} is neither a skill of the graph nor a topic in 'topics'", value=key
+                f"interests key {key!r} is neither a skill of the graph nor a topic in 'topics'", value=key
             )
         region: set[int] = set()
         for j in members:
@@ -280,9 +317,10 @@ def _revealed_weights(compiled: CompiledGraph, history: Iterable[Any] | None) ->
     weights = np.zeros(compiled.n_skills)
     if history is None:
         return weights
-    if isinstance(history, (str, bytes)) or not isinstance(history, Iterable):
+    if isinstance(history, (str, bytes, Mapping)) or not isinstance(history, Iterable) or (
+            isinstance(history, np.ndarray) and history.ndim != 1):
         raise InvalidParameterError(
-            f"history must be a sequence of chosen skill ids or ChoiceRecords; got {history!r}", value=history
+            f"history must be a sequence of chosen skill ids or ChoiceRecords; got {history!r:.80}", value=history
         )
     chosen = []
     for item in history:
@@ -290,7 +328,7 @@ def _revealed_weights(compiled: CompiledGraph, history: Iterable[Any] | None) ->
             if item.chooser != "learner":
                 continue  # a teacher's or the system's choice says nothing about the learner's interests
             item = item.choice
-        chosen.append(compiled.index_of(item))
+        chosen.append(_column(compiled, item, "history"))
     for j in chosen:
         weights[sorted(_region(compiled, j))] += 1.0 / len(chosen)
     return weights
@@ -406,6 +444,7 @@ def choice_menu(
     >>> choice_menu(g, row, goals="multiply").options
     ('add',)
     """
+    check_graph(compiled)
     k = min(max(check_int(m, "m", minimum=1), MIN_OPTIONS), MAX_OPTIONS)
     generator = None if rng is None else check_rng(rng)
     goal_columns = None if goals is None else _goal_columns(compiled, goals, "goals")

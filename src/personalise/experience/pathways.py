@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from personalise._validation import (
+    check_graph,
     check_threshold,
     load_json_document,
     require_fields,
@@ -30,6 +31,22 @@ __all__ = ["Pathway", "pathway_to"]
 
 
 # ----------------------------------------------------------------- pathways
+def _goal(values: Any) -> tuple[Hashable, ...]:
+    return _to_ids(values, "goal")
+
+
+def _steps(values: Any) -> tuple[Hashable, ...]:
+    return _to_ids(values, "steps")
+
+
+def _ready(values: Any) -> tuple[Hashable, ...]:
+    return _to_ids(values, "ready")
+
+
+def _alternatives(values: Any) -> tuple[tuple[Hashable, ...], ...]:
+    return _to_orders(values, "alternatives")
+
+
 @attrs.frozen(repr=False)
 class Pathway:
     """The unmastered skills between one learner and a goal, prerequisites first.
@@ -63,10 +80,10 @@ class Pathway:
     (('b', 'a', 'c'),)
     """
 
-    goal: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    steps: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    ready: tuple[Hashable, ...] = attrs.field(converter=_to_ids)
-    alternatives: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_to_orders)
+    goal: tuple[Hashable, ...] = attrs.field(converter=_goal)
+    steps: tuple[Hashable, ...] = attrs.field(converter=_steps)
+    ready: tuple[Hashable, ...] = attrs.field(converter=_ready)
+    alternatives: tuple[tuple[Hashable, ...], ...] = attrs.field(default=(), converter=_alternatives)
 
     @property
     def n_steps(self) -> int:
@@ -142,7 +159,7 @@ class Pathway:
 
 
 def _check_document(data: Mapping[str, Any], schema: str, fields: Sequence[str]) -> None:
-    require_fields(load_json_document(data, schema), fields, schema)
+    require_fields(load_json_document(data, schema, name="data"), fields, schema)
 
 
 def pathway_to(
@@ -210,7 +227,7 @@ def pathway_to(
     >>> p.alternatives
     (('compare', 'add', 'multiply'),)
     """
-    columns = _goal_columns(compiled, goal)
+    columns = _goal_columns(check_graph(compiled), goal)
     row = _check_row(compiled, mastery, missing)
     limit = check_threshold(threshold)
     mastered = _mastered(row, limit)

@@ -10,11 +10,14 @@ clickstream or answers.
 from __future__ import annotations
 
 import enum
+from typing import cast
+
+from personalise._validation import StrictEnumType, refuse_member
 
 __all__ = ["HartRung", "ParticipationStage"]
 
 
-class HartRung(enum.IntEnum):
+class HartRung(enum.IntEnum, metaclass=StrictEnumType):
     """Hart's Ladder of Children's Participation (Hart 1992, UNICEF), rungs 1-8.
 
     A vocabulary for labelling activities and choice records during review,
@@ -22,6 +25,11 @@ class HartRung(enum.IntEnum):
     are not a required sequence, nor a score to maximise in every activity;
     Hart (2008) stressed that the top rung is *shared* decision-making, not
     "children in charge".
+
+    Raises
+    ------
+    InvalidParameterError
+        ``HartRung(value)`` for a value outside 1-8 (a ``ValueError`` too).
 
     Examples
     --------
@@ -40,6 +48,11 @@ class HartRung(enum.IntEnum):
     ADULT_INITIATED_SHARED_DECISIONS = 6
     CHILD_INITIATED_AND_DIRECTED = 7
     CHILD_INITIATED_SHARED_DECISIONS = 8
+
+    @classmethod
+    def _missing_(cls, value: object) -> HartRung:
+        """``HartRung(value)`` for a value outside 1-8: an InvalidParameterError naming it."""
+        return cast(HartRung, refuse_member(cls, value, "rung"))
 
     @property
     def label(self) -> str:
@@ -105,7 +118,7 @@ _HART_LABELS = (
 )
 
 
-class ParticipationStage(enum.IntEnum):
+class ParticipationStage(enum.IntEnum, metaclass=StrictEnumType):
     """A four-stage scale of pupil participation ("TLRP 4 stages"). **Unverified.**
 
     The scale commonly used in the literature of the ESRC Teaching and
@@ -114,6 +127,11 @@ class ParticipationStage(enum.IntEnum):
     not been checked against the primary text (``verified`` is False); Flutter
     and Rudduck (2004) give a closely related ladder with a "level 0: not
     consulted". A labelling vocabulary only: never inferred from data.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``ParticipationStage(value)`` for a value outside 1-4 (a ``ValueError`` too).
 
     Examples
     --------
@@ -128,6 +146,11 @@ class ParticipationStage(enum.IntEnum):
     ACTIVE_RESPONDENTS = 2
     CO_RESEARCHERS = 3
     RESEARCHERS = 4
+
+    @classmethod
+    def _missing_(cls, value: object) -> ParticipationStage:
+        """``ParticipationStage(value)`` for a value outside 1-4: an InvalidParameterError naming it."""
+        return cast(ParticipationStage, refuse_member(cls, value, "stage"))
 
     @property
     def label(self) -> str:

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from personalise._validation import parse_json
+
 __all__ = ["BROWSERS", "find_browser", "layout", "print_pdf", "screenshot"]
 
 #: Executable names tried, in order (Debian's package installs ``chromium``).
@@ -102,4 +104,4 @@ def layout(browser: str, html: str, selector: str, *, width: int, height: int, t
     body = done.stdout[start + len('<pre id="personalise-layout">'):]
     import html as entities
 
-    return dict(json.loads(entities.unescape(body[: body.index("</pre>")])))
+    return dict(parse_json(entities.unescape(body[: body.index("</pre>")]), "the browser's layout probe"))

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from personalise._validation import check_sequence
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     GraphError,
@@ -71,7 +72,7 @@ def check_prerequisite_types(value: Any) -> tuple[str, ...]:
         raise InvalidParameterError("prerequisite_types must be a sequence of CASE association types such as "
                                     f"('precedes',), not a single value; got {show(value)}", value=value)
     types: list[str] = []
-    for position, kind in enumerate(value):
+    for position, kind in enumerate(check_sequence(value, "prerequisite_types") or ()):
         if not isinstance(kind, str):
             raise InvalidParameterError(f"prerequisite_types[{position}] must be a string; got {show(kind)}",
                                         value=kind)

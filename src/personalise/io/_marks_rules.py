@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from personalise._validation import TIME_UNIT, parse_timestamp
+from personalise._validation import TIME_UNIT, check_sequence, parse_timestamp
 from personalise.exceptions import EvidenceError, InvalidParameterError
 
 #: Our names for the columns of a marks export: the keys ``columns=`` may map.
@@ -149,7 +149,8 @@ def _check_codes(codes: Any) -> dict[str, str]:
     if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
         raise InvalidParameterError(f"absence_codes must be a collection of codes such as ['A', 'ABS']; got "
                                     f"{codes!r}", value=codes)
-    pairs = codes.items() if isinstance(codes, Mapping) else ((code, "no mark") for code in codes)
+    pairs = codes.items() if isinstance(codes, Mapping) else (
+        (code, "no mark") for code in check_sequence(codes, "absence_codes") or ())
     out = {}
     for code, reason in pairs:
         if not isinstance(code, str) or not code.strip() or not isinstance(reason, str):
@@ -184,7 +185,8 @@ def parse_number(cell: object, what: str) -> tuple[float, Problem]:
             point = clip(text.replace(",", "."))
             return 0.0, f"{what} {clip(text)} has a decimal comma; write a decimal point ({point})"
         if not _NUMBER.fullmatch(text):
-            return 0.0, f"{what} {clip(text)} is not a number (such as 7 or 7.5)"
+            codes = " nor one of the absence_codes" if what == "mark" else ""
+            return 0.0, f"{what} {clip(text)} is not a number (such as 7 or 7.5){codes}"
         value = float(text)
     elif isinstance(cell, numbers.Real):
         value = float(cell)

@@ -20,6 +20,7 @@ from typing import IO, Any
 import attrs
 
 from personalise._validation import (
+    check_sequence,
     load_json_document,
     parse_json,
     read_text,
@@ -156,9 +157,7 @@ def _frozen_children(value: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[s
 
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidParameterError(f"expected a sequence of item ids; got {show(value)}", value=value)
-    return tuple(value)
+    return tuple(check_sequence(value, "top_level") or ())
 
 
 def _pairs(value: Iterable[Sequence[str]]) -> tuple[tuple[str, str], ...]:
@@ -166,7 +165,7 @@ def _pairs(value: Iterable[Sequence[str]]) -> tuple[tuple[str, str], ...]:
         raise InvalidParameterError(f"skipped must be a sequence of (identifier, reason) pairs; got {show(value)}",
                                     value=value)
     pairs: list[tuple[str, str]] = []
-    for pair in value:
+    for pair in check_sequence(value, "skipped") or ():
         if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2 or not all(
             isinstance(part, str) for part in pair
         ):
@@ -355,7 +354,7 @@ class CaseFramework:
         """
         if not isinstance(data, Mapping):
             raise InvalidParameterError(f"a {SCHEMA!r} document must be a JSON object; got {show(data)}", value=data)
-        data = load_json_document(data, SCHEMA)
+        data = load_json_document(data, SCHEMA, name="data")
         require_fields(data, ("document", "items", "children", "top_level", "graph", "skipped",
                               "prerequisite_types"), "CASE framework")
         document = _record_from_dict(CaseDocument, data["document"], "document")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
+from personalise._validation import check_sequence
 from personalise.exceptions import (
     EvidenceError,
 )
 from personalise.graph import CompiledGraph, compile_graph
-from personalise.io._files import PathOrFile, _open_text, _reader
+from personalise.io._files import PathOrFile, _open_text, _reader, _rows
 
 __all__ = ["read_edge_csv"]
 
@@ -23,8 +24,8 @@ def read_edge_csv(source: PathOrFile, *, skill_order: Sequence[Hashable] | None 
 
     Parameters
     ----------
-    source : path or text file
-        The CSV file (UTF-8, a byte-order mark is allowed) or an open text file.
+    source : path or open file
+        The CSV file (UTF-8, a byte-order mark is allowed) or an open text or binary file.
     skill_order : sequence of str, optional
         Column order, passed to :func:`compile_graph`.
 
@@ -35,8 +36,8 @@ def read_edge_csv(source: PathOrFile, *, skill_order: Sequence[Hashable] | None 
     Raises
     ------
     EvidenceError
-        If a column is missing or a row has an empty ``skill`` (the message
-        names the line).
+        If the file is not UTF-8 text or not CSV, a column is missing or a
+        row has an empty ``skill`` (the message names the file and the line).
     GraphError, CyclicPrerequisiteError
         As for :func:`compile_graph`.
     InvalidParameterError
@@ -51,17 +52,17 @@ def read_edge_csv(source: PathOrFile, *, skill_order: Sequence[Hashable] | None 
     """
     edges: list[tuple[str, str]] = []
     skills: list[str] = []
-    with _open_text(source) as handle:
-        reader = _reader(handle, ("prerequisite", "skill"), "edge CSV")
-        for row in reader:
-            line = reader.line_num
+    with _open_text(source, "edge CSV") as (handle, what):
+        for line, row in _rows(_reader(handle, ("prerequisite", "skill"), what), what):
             skill = (row.get("skill") or "").strip()
             prerequisite = (row.get("prerequisite") or "").strip()
             if not skill:
-                raise EvidenceError(f"edge CSV line {line}: column 'skill' is empty", value=line)
+                raise EvidenceError(f"{what}, line {line}: column 'skill' is empty", value=line)
             skills.append(skill)
             if prerequisite:
                 edges.append((prerequisite, skill))
+    if skill_order is not None:
+        skill_order = check_sequence(skill_order, "skill_order")
     return compile_graph(edges, skill_order=skill_order, skills=skills)
 
 

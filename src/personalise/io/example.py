@@ -9,6 +9,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import check_graph
 from personalise.exceptions import (
     InvalidParameterError,
 )
@@ -73,7 +74,7 @@ def load_example_class(graph: CompiledGraph | None = None) -> tuple[tuple[str, .
     >>> len(ids), mastery.shape
     (28, (28, 44))
     """
-    graph = load_example_curriculum() if graph is None else graph
+    graph = load_example_curriculum() if graph is None else check_graph(graph, "graph")
     reader = csv.reader(io.StringIO(_data_text("example_class.csv")))
     header = next(reader)
     rows = list(reader)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -26,7 +26,12 @@ from personalise._validation import (
     require_fields,
 )
 from personalise.evidence import EVIDENCE_SCHEMA, FRAME_COLUMNS, Evidence, MasteryTable
-from personalise.exceptions import EvidenceError, InvalidParameterError
+from personalise.exceptions import (
+    EvidenceError,
+    InvalidParameterError,
+    PersonaliseError,
+)
+from personalise.io._files import in_file
 
 __all__ = [
     "evidence_html",
@@ -72,27 +77,32 @@ def _skipped(evidence: Evidence) -> list[list[Any]]:
     return [[_json_key(key), reason] for key, reason in evidence.skipped]
 
 
-def from_rows(items: Any, skipped: Any, where: str) -> Evidence:
-    """Evidence from JSON row objects; ``where`` names them in messages (``rows``, ``line``)."""
+def from_rows(items: Any, skipped: Any, where: str, *, lines: Sequence[int] | None = None) -> Evidence:
+    """Evidence from JSON row objects; ``where`` names them in messages (``rows``, or the file when
+    ``lines`` gives each row's line number)."""
     if not isinstance(items, list):
         raise EvidenceError(f"{where} must be a list of row objects; got {type(items).__name__}", value=items)
+
+    def place(i: int) -> str:
+        return f"{where}, line {lines[i]}" if lines is not None else f"{where}[{i}]"
+
     columns: dict[str, list[Any]] = {name: [] for name in FRAME_COLUMNS}
     has_source = False
     for i, row in enumerate(items):
         if not isinstance(row, Mapping):
-            raise EvidenceError(f"{where}[{i}] must be an object; got {row!r}", value=row)
+            raise EvidenceError(f"{place(i)} must be an object; got {row!r:.80}", value=row)
         for name in FRAME_COLUMNS[:-1]:
             if name not in row:
-                raise EvidenceError(f"{where}[{i}] has no field {name!r}", value=name)
+                raise EvidenceError(f"{place(i)} has no field {name!r}", value=name)
             columns[name].append(row[name])
         has_source = has_source or "source" in row
         columns["source"].append(row.get("source"))
     sources = columns["source"] if has_source else None
     if sources is not None and any(s is None for s in sources):
         i = sources.index(None)
-        raise EvidenceError(f"{where}[{i}] has no 'source' although other rows do", value=i)
+        raise EvidenceError(f"{place(i)} has no 'source' although other rows do", value=i)
     if not isinstance(skipped, (list, tuple)):
-        raise EvidenceError(f"skipped must be a list of [id or row, reason] pairs; got {skipped!r}", value=skipped)
+        raise EvidenceError(f"skipped must be a list of [id or row, reason] pairs; got {skipped!r:.80}", value=skipped)
     return Evidence(
         columns["learner_id"], columns["skill_id"], columns["score"],
         columns["timestamp"] or np.zeros(0, dtype=TIME_UNIT), columns["evidence_id"],
@@ -107,7 +117,7 @@ def to_dict(evidence: Evidence) -> dict[str, Any]:
 
 def from_dict(data: Any) -> Evidence:
     """The inverse of :func:`to_dict` (the document may also be JSON text)."""
-    document = load_json_document(data, EVIDENCE_SCHEMA)
+    document = load_json_document(data, EVIDENCE_SCHEMA, name="data")
     require_fields(document, ("rows",), "evidence")
     return from_rows(document["rows"], document.get("skipped", ()), "rows")
 
@@ -128,21 +138,25 @@ def to_jsonl(evidence: Evidence, path: str | os.PathLike[str] | None) -> str | N
 def from_jsonl(source: str | os.PathLike[str] | IO[str]) -> Evidence:
     """The inverse of :func:`to_jsonl`: a path, an open file or the text itself."""
     text, name = read_text(source, "evidence", inline=lambda s: s.lstrip().startswith("{"))
-    parsed = []
+    parsed, numbers = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
                 parsed.append(parse_json(line, f"line {number}"))
             except EvidenceError as err:
                 raise EvidenceError(f"{name}: line {number} is not JSON ({err})", value=number) from None
+            numbers.append(number)
     if not parsed or not isinstance(parsed[0], Mapping) or parsed[0].get("schema") != EVIDENCE_SCHEMA:
         raise EvidenceError(f"{name}: the first line must be the header {{'schema': {EVIDENCE_SCHEMA!r}, ...}}",
                             value=parsed[0] if parsed else None)
     head, body = parsed[0], parsed[1:]
     if head.get("n_rows") != len(body):
-        raise EvidenceError(f"{name}: the header promises {head.get('n_rows')!r} rows but {len(body)} follow "
+        raise EvidenceError(f"{name}: the header promises {head.get('n_rows')!r:.40} rows but {len(body)} follow "
                             "(a truncated file?)", value=len(body))
-    return from_rows(body, head.get("skipped", []), "line")
+    try:
+        return from_rows(body, head.get("skipped", []), name, lines=numbers[1:])
+    except PersonaliseError as err:
+        raise in_file(err, name) from None
 
 
 def to_frame(evidence: Evidence) -> Any:

@@ -8,7 +8,13 @@ from typing import Any
 
 import attrs
 
-from personalise._validation import load_json_document
+from personalise._validation import (
+    check_flag,
+    check_ids,
+    check_sequence,
+    check_texts,
+    load_json_document,
+)
 from personalise.exceptions import (
     CyclicPrerequisiteError,
     EvidenceError,
@@ -16,19 +22,39 @@ from personalise.exceptions import (
     InvalidParameterError,
 )
 from personalise.graph import CompiledGraph, compile_graph
-from personalise.io._files import PathOrFile, _open_text, _reader
+from personalise.io._files import PathOrFile, _open_text, _reader, _rows
 
 __all__ = ["RepairReport", "read_junyi_exercises"]
 
 REPORT_SCHEMA = "personalise.repair_report/1"
 
 
-def _pairs(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
-    return tuple(tuple(item) for item in value)
+def _pairs(value: Iterable[Sequence[Any]], name: str) -> tuple[tuple[Any, ...], ...]:
+    return tuple(check_ids(item, f"each entry of {name}") for item in check_sequence(value, name) or ())
+
+
+def _duplicate_rows(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return _pairs(value, "duplicate_rows")
+
+
+def _repeated_prerequisites(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return _pairs(value, "repeated_prerequisites")
+
+
+def _unknown_prerequisites(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return _pairs(value, "unknown_prerequisites")
+
+
+def _cycles(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return _pairs(value, "cycles")
+
+
+def _dropped_edges(value: Iterable[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    return _pairs(value, "dropped_edges")
 
 
 def _names(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return check_texts(value, "self_loops")
 
 
 @attrs.frozen
@@ -66,12 +92,12 @@ class RepairReport:
     1 self-loop dropped: 'b'
     """
 
-    duplicate_rows: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_pairs)
-    repeated_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    duplicate_rows: tuple[tuple[int, str], ...] = attrs.field(default=(), converter=_duplicate_rows)
+    repeated_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_repeated_prerequisites)
     self_loops: tuple[str, ...] = attrs.field(default=(), converter=_names)
-    unknown_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
-    cycles: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_pairs)
-    dropped_edges: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_pairs)
+    unknown_prerequisites: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_unknown_prerequisites)
+    cycles: tuple[tuple[str, ...], ...] = attrs.field(default=(), converter=_cycles)
+    dropped_edges: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_dropped_edges)
 
     @property
     def is_clean(self) -> bool:
@@ -176,8 +202,8 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
 
     Parameters
     ----------
-    source : path or text file
-        The CSV file (UTF-8) or an open text file.
+    source : path or open file
+        The CSV file (UTF-8) or an open text or binary file.
     repair : bool, default False
         Drop duplicate rows (keeping the first), repeated prerequisites,
         self-loops, prerequisites that are not exercises of the table, and
@@ -198,7 +224,8 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
         Without ``repair``, on any other defect; ``.value`` is the
         :class:`RepairReport` a repair would produce.
     EvidenceError
-        If a column is missing or a name is empty.
+        If the file is not UTF-8 text or not CSV, a column is missing or a
+        name is empty (the message names the file and the line).
 
     Examples
     --------
@@ -214,15 +241,14 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
     >>> graph.skill_ids
     ('add', 'multiply')
     """
+    repair = check_flag(repair, "repair")
     rows: dict[str, list[str]] = {}
     duplicates: list[tuple[int, str]] = []
-    with _open_text(source) as handle:
-        reader = _reader(handle, ("name", "prerequisites"), "exercise table")
-        for row in reader:
-            line = reader.line_num
+    with _open_text(source, "exercise table") as (handle, what):
+        for line, row in _rows(_reader(handle, ("name", "prerequisites"), what), what):
             name = (row.get("name") or "").strip()
             if not name:
-                raise EvidenceError(f"exercise table line {line}: column 'name' is empty", value=line)
+                raise EvidenceError(f"{what}, line {line}: column 'name' is empty", value=line)
             if name in rows:
                 duplicates.append((line, name))
                 continue
@@ -262,7 +288,7 @@ def read_junyi_exercises(source: PathOrFile, *, repair: bool = False) -> tuple[C
                 break
     report = RepairReport(duplicates, repeated, loops, unknown, cycles, dropped)
     if not repair and not report.is_clean:
-        message = f"exercise table has defects; repair=True would make these repairs:\n{report}"
+        message = f"{what} has defects; repair=True would make these repairs:\n{report}"
         if cycles:
             raise CyclicPrerequisiteError(message, cycle=cycles[0])
         raise GraphError(message, value=report)

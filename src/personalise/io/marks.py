@@ -559,6 +559,10 @@ def _maxima(table: _Table, cols: dict[str, _Column], rows: NDArray[np.bool_], op
         column = cols["out_of"]
         values = _convert(table, column, rows, parse_maximum)
         return np.array([0.0 if v is None else v for v in values], dtype=np.float64)[column.codes[rows]]
+    if options.max_marks is None:
+        raise InvalidParameterError(f"{table.name} has no out-of column (columns={{'out_of': None}}) and no max_marks= "
+                                    "given: give max_marks (a number, or one per skill) so marks become scores",
+                                    value=None)
     if not isinstance(options.max_marks, Mapping):
         return np.full(skill_codes.size, options.max_marks, dtype=np.float64)
     per_skill = np.zeros(len(skills))

@@ -496,7 +496,7 @@ class OneRosterBundle:
         >>> OneRosterBundle.from_dict(bundle.to_dict()) == bundle
         True
         """
-        data = load_json_document(data, BUNDLE_SCHEMA)
+        data = load_json_document(data, BUNDLE_SCHEMA, name="data")
         fields = ("manifest", "orgs", "classes", "users", "line_items", "rosters", "evidence", "skipped")
         require_fields(data, fields, "OneRoster bundle")
         mappings = {}

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import (
+    check_sequence,
     check_threshold,
     parse_json,
     parse_timestamp,
@@ -368,7 +369,7 @@ def _verb_set(value: Any) -> frozenset[str] | None:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise InvalidParameterError(f"verbs must be a collection of verb IRIs, not {value!r}", value=value)
     verbs = []
-    for verb in value:
+    for verb in check_sequence(value, "verbs") or ():
         if not isinstance(verb, str) or not _SCHEME.match(verb):
             raise InvalidParameterError(f"verbs must hold verb IRIs such as "
                                         f"'http://adlnet.gov/expapi/verbs/answered'; got {verb!r}", value=verb)
@@ -420,17 +421,10 @@ def _statements(source: Any) -> tuple[list[Any], list[int] | None, str, str, str
 def _json_lines(text: str, name: str) -> tuple[list[Any], list[int] | None]:
     """Statements one a line (JSON Lines), or ``(..., None)`` when the text is not JSON Lines at all."""
     rows = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    if len(rows) < 2 or not rows[0][1].lstrip().startswith("{"):
-        return [], None
-    try:
-        first = json.loads(rows[0][1])
-    except (ValueError, RecursionError):
-        return [], None
-    if not isinstance(first, dict):
-        return [], None
-    statements = [first]
-    for number, line in rows[1:]:
-        statements.append(parse_json(line, name, line_offset=number - 1))
+    first = rows[0][1].strip() if rows else ""
+    if len(rows) < 2 or not (first.startswith("{") and first.endswith("}")):
+        return [], None  # a whole document that is broken, not one object a line
+    statements = [parse_json(line, name, line_offset=number - 1) for number, line in rows]
     return statements, [number for number, _ in rows]
 
 

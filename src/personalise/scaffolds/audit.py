@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
@@ -10,19 +11,60 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import (
+    check_id,
+    check_ids,
     check_int,
     check_learner_ids,
+    check_text,
 )
 from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.graph import CompiledGraph
-from personalise.scaffolds.scaffold import _hashable_tuple
 from personalise.scaffolds.state import ScaffoldState
 
 __all__ = ["Finding", "audit_scaffolds"]
 
 
 # -------------------------------------------------------------------- audits
+#: The kinds of finding :func:`audit_scaffolds` reports.
+_FINDING_KINDS = ("permanent fixture", "struggle")
+
+
+def _check_finding_kind(kind: object) -> str:
+    if not isinstance(kind, str) or kind not in _FINDING_KINDS:
+        raise InvalidParameterError(f"kind must be one of {_FINDING_KINDS}; got {kind!r:.80}", value=kind)
+    return kind
+
+
+def _check_column(value: object) -> int:
+    return check_int(value, "column", minimum=0)
+
+
+def _check_message(value: object) -> str:
+    message = check_text(value, "message", empty=False)
+    assert message is not None
+    return message
+
+
+def _check_learner(value: object) -> Hashable:
+    return _check_id(value, "learner")
+
+
+def _check_skill(value: object) -> Hashable:
+    return _check_id(value, "skill")
+
+
+def _check_review(value: object) -> tuple[Hashable, ...]:
+    return check_ids(value, "review")
+
+
+def _check_id(value: object, name: str) -> Hashable:
+    """A learner or skill id: hashable, not None, not NaN, not a container."""
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        raise InvalidParameterError(f"{name} must be an id; got {value!r}", value=value)
+    return check_id(value, name)
+
+
 @attrs.frozen
 class Finding:
     """One problem found by :func:`audit_scaffolds`.
@@ -46,6 +88,13 @@ class Finding:
         prerequisites of the goal (what to review first), when a graph and
         mastery were given.
 
+    Raises
+    ------
+    InvalidParameterError
+        If a field has the wrong type or value (an unknown kind, a NaN or
+        unhashable id, a negative column, an empty message); the message
+        names the field.
+
     Examples
     --------
     >>> import personalise as pl
@@ -53,12 +102,24 @@ class Finding:
     'struggle'
     """
 
-    kind: str
-    learner: Hashable
-    column: int
-    skill: Hashable
-    message: str
-    review: tuple[Hashable, ...] = attrs.field(default=(), converter=_hashable_tuple)
+    kind: str = attrs.field(converter=_check_finding_kind)
+    learner: Hashable = attrs.field(converter=_check_learner)
+    column: int = attrs.field(converter=_check_column)
+    skill: Hashable = attrs.field(converter=_check_skill)
+    message: str = attrs.field(converter=_check_message)
+    review: tuple[Hashable, ...] = attrs.field(default=(), converter=_check_review)
+
+    @classmethod
+    def _trusted(cls, kind: str, learner: Hashable, column: int, skill: Hashable, message: str,
+                 review: tuple[Hashable, ...] = ()) -> Finding:
+        """A finding from :func:`audit_scaffolds`'s own checked values (no converter runs)."""
+        finding = object.__new__(cls)
+        for name, value in zip(_FINDING_FIELDS, (kind, learner, column, skill, message, review)):
+            object.__setattr__(finding, name, value)
+        return finding
+
+
+_FINDING_FIELDS = tuple(field.name for field in attrs.fields(Finding))
 
 
 def _ancestors(graph: CompiledGraph, skill: Hashable) -> NDArray[np.bool_]:
@@ -166,7 +227,7 @@ def audit_scaffolds(
     support = state.support
     for i, j in np.argwhere((state.opportunities >= limit) & (support > 0)).tolist():
         findings.append(
-            Finding(
+            Finding._trusted(
                 "permanent fixture", ids[i], j, state.skills[j],
                 f"{state.kinds[j]} for {state.skills[j]!r} still gives support {support[i, j]:.2f} to {ids[i]!r} "
                 f"after {int(state.opportunities[i, j])} opportunities",
@@ -182,7 +243,7 @@ def audit_scaffolds(
             review = tuple(graph.skill_ids[s] for s in np.flatnonzero(fringe[i] & ancestors[skill]))
         advice = f"; review {', '.join(map(repr, review))}" if review else "; review its prerequisites"
         findings.append(
-            Finding(
+            Finding._trusted(
                 "struggle", ids[i], j, skill,
                 f"{ids[i]!r} failed {int(state.failure_run[i, j])} times in a row on {skill!r} "
                 f"(support now {support[i, j]:.2f}){advice}",

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import as_array
 from personalise.exceptions import InvalidParameterError
 
 __all__ = [
@@ -80,6 +81,13 @@ def _n_levels(value: object) -> int:
     return _positive_int(value, "levels")
 
 
+def _start_level(value: object, levels: int, name: str) -> int:
+    level = _positive_int(value, name, minimum=0)
+    if level > levels:
+        raise InvalidParameterError(f"{name} must lie in [0, levels={levels}]; got {level}", value=level)
+    return level
+
+
 def _fade_after(value: object) -> int:
     return _positive_int(value, "fade_after")
 
@@ -102,7 +110,9 @@ class FadingRule(abc.ABC):
 
     ``uses_outcome``: the level moves with successes and failures;
     ``uses_mastery``: the level follows the learner model's P(mastery);
-    otherwise it follows the count of opportunities.
+    otherwise it follows the count of opportunities. A rule implements
+    ``_supports`` (the vectorised map from levels to support, on arrays
+    already checked); :meth:`supports` checks its input and calls it.
     """
 
     name: ClassVar[str] = ""
@@ -118,8 +128,34 @@ class FadingRule(abc.ABC):
         """Support in [0, 1] at ``level`` (scalar form)."""
 
     @abc.abstractmethod
-    def supports(self, level: Float) -> Float:
-        """Support at each level (vectorised form)."""
+    def _supports(self, level: Float) -> Float:
+        """Support at each level of a float64 array (vectorised form, no checks; may return ``level``)."""
+
+    def supports(self, level: Any) -> Float:
+        """Support in [0, 1] at each level (vectorised form): a new float64 array of ``level``'s shape.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``level`` does not hold real numbers (booleans are not
+            levels), holds NaN or an infinity, or holds a level this rule
+            cannot hold (support outside [0, 1], or not a whole rung of a
+            ladder); the message names ``level`` and the first such value.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.linear_fading(4).supports([1.0, 0.5]).tolist()
+        [1.0, 0.5]
+        >>> pl.contingent_fading(levels=4).supports([[4, 2], [1, 0]]).tolist()
+        [[1.0, 0.5], [0.25, 0.0]]
+        """
+        levels = as_array(level, "level", kinds="iuf", dtype=np.float64, finite=True)
+        support = self._supports(levels)
+        self._check_support(levels, support)
+        if np.may_share_memory(support, levels) or np.may_share_memory(support, level):
+            support = support.copy()
+        return support
 
     @abc.abstractmethod
     def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
@@ -135,7 +171,10 @@ class FadingRule(abc.ABC):
 
     def check_levels(self, levels: Float) -> None:
         """Raise unless every level is one this rule can hold (support in [0, 1], whole rungs of a ladder)."""
-        support = self.supports(levels)
+        self._check_support(levels, self._supports(levels))
+
+    def _check_support(self, levels: Float, support: Float) -> None:
+        """Raise unless every support is in [0, 1] (NaN is not); a ladder also wants whole rungs."""
         bad = np.flatnonzero(~((support >= 0.0) & (support <= 1.0)))
         if bad.size:
             value = float(levels.reshape(-1)[bad[0]])
@@ -162,7 +201,7 @@ class _ByOpportunity(FadingRule):
     def support(self, level: float) -> float:
         return level
 
-    def supports(self, level: Float) -> Float:
+    def _supports(self, level: Float) -> Float:
         return level
 
     def next_level(self, level: float, opportunities: int, streak: int, success: bool, mastery: float | None) -> float:
@@ -197,7 +236,9 @@ class ExponentialFading(_ByOpportunity):
     @property
     def last(self) -> int:
         """The last opportunity count with support at or above ``floor`` (after it, support is 0)."""
-        return math.floor(self.half_life * math.log2(1.0 / self.floor) + 1e-9)
+        # -log2(floor), not log2(1 / floor): 1 / floor overflows for the smallest floors
+        steps = -self.half_life * math.log2(self.floor) + 1e-9
+        return math.floor(steps) if steps < 2**62 else 2**62
 
     def at(self, opportunities: int) -> float:
         # the same NumPy power as at_many, so both forms give the same bits
@@ -269,11 +310,11 @@ class _Ladder(FadingRule):
     def support(self, level: float) -> float:
         return level / self.top
 
-    def supports(self, level: Float) -> Float:
+    def _supports(self, level: Float) -> Float:
         return level / self.top
 
-    def check_levels(self, levels: Float) -> None:
-        super().check_levels(levels)
+    def _check_support(self, levels: Float, support: Float) -> None:
+        super()._check_support(levels, support)
         bad = np.flatnonzero(levels.reshape(-1) != np.round(levels.reshape(-1)))
         if bad.size:
             value = float(levels.reshape(-1)[bad[0]])
@@ -309,10 +350,7 @@ class ContingentFading(_Ladder):
 
     def __attrs_post_init__(self) -> None:
         if self.start_level is not None:
-            level = _positive_int(self.start_level, "start", minimum=0)
-            if level > self.levels:
-                raise InvalidParameterError(f"start must lie in [0, levels={self.levels}]; got {level}", value=level)
-            object.__setattr__(self, "start_level", level)
+            object.__setattr__(self, "start_level", _start_level(self.start_level, self.levels, "start_level"))
 
     @property
     def top(self) -> int:
@@ -377,7 +415,7 @@ class MasteryFading(FadingRule):
     def support(self, level: float) -> float:
         return level
 
-    def supports(self, level: Float) -> Float:
+    def _supports(self, level: Float) -> Float:
         return level
 
     def from_mastery(self, mastery: float) -> float:
@@ -455,7 +493,10 @@ def contingent_fading(*, levels: int = 5, fade_after: int = 1, start: int | None
     >>> s.after(False).level
     1.0
     """
-    return ContingentFading(levels, fade_after, start)
+    rule = ContingentFading(levels, fade_after)
+    if start is None:
+        return rule
+    return ContingentFading(rule.levels, rule.fade_after, _start_level(start, rule.levels, "start"))
 
 
 def backward_fading(n_steps: int, *, reinstate: bool = True) -> BackwardFading:
@@ -505,20 +546,37 @@ def rule_from_dict(data: Mapping[str, Any]) -> FadingRule:
     Raises
     ------
     InvalidParameterError
-        For an unknown ``"rule"`` name or bad fields.
+        If ``data`` is not a mapping, for an unknown ``"rule"`` name, or for
+        missing, unknown or bad fields (the message names ``data`` and the
+        field).
+
+    Examples
+    --------
+    >>> from personalise.scaffolds import rule_from_dict
+    >>> rule_from_dict({"rule": "linear", "opportunities": 4})
+    LinearFading(opportunities=4)
     """
+    return _rule_from(data, "data")
+
+
+def _rule_from(data: object, where: str) -> FadingRule:
+    """:func:`rule_from_dict` with ``where`` (the parameter or document field read) named in every error."""
     if not isinstance(data, Mapping) or "rule" not in data:
-        raise InvalidParameterError(f"a fading rule must be a JSON object with a 'rule' name; got {data!r}", value=data)
+        raise InvalidParameterError(f"{where} must be a fading rule: a JSON object with a 'rule' name; got {data!r:.80}",
+                                    value=data)
     name = data["rule"]
     if not isinstance(name, str) or name not in _RULES:
-        raise InvalidParameterError(f"unknown fading rule {name!r}; expected one of {sorted(_RULES)}", value=name)
+        raise InvalidParameterError(f"{where}: unknown fading rule {name!r:.80}; expected one of {sorted(_RULES)}",
+                                    value=name)
     fields = {k: v for k, v in data.items() if k != "rule"}
     if name == "contingent" and "start" in fields:
         fields["start_level"] = fields.pop("start")
     try:
         return _RULES[name](**fields)
-    except TypeError as err:
-        raise InvalidParameterError(f"bad fields for fading rule {name!r}: {err}", value=dict(data)) from None
+    except InvalidParameterError as err:  # a bad field, named in the message
+        raise InvalidParameterError(f"{where} (a {name!r} fading rule): {err}", value=err.value) from None
+    except TypeError as err:  # a missing or unknown field
+        raise InvalidParameterError(f"{where}: bad fields for fading rule {name!r}: {err}", value=dict(data)) from None
 
 
 # ------------------------------------------------------------- level codes
@@ -567,7 +625,7 @@ def _coding(rule: FadingRule) -> _Coding | None:
             return None
         levels = _frozen_table(np.arange(rule.top + 1))
         fade_after = rule.fade_after if isinstance(rule, ContingentFading) else 1
-        return _Coding(levels, _frozen_table(rule.supports(levels)), True, cap=rule.top, climbs=rule.climbs, fade_after=fade_after)
+        return _Coding(levels, _frozen_table(rule._supports(levels)), True, cap=rule.top, climbs=rule.climbs, fade_after=fade_after)
     if kind is StepwiseFading:
         assert isinstance(rule, StepwiseFading)
         if len(rule.levels) > TABLE_LIMIT:

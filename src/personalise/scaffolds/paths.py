@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from personalise.content.bkt import update_mastery
 from personalise.content.bkt_params import BKTParams
-from personalise.exceptions import InvalidParameterError
+from personalise.exceptions import InvalidParameterError, UnknownSkillError
 from personalise.scaffolds.fading import (
     BackwardFading,
     ContingentFading,
@@ -125,7 +125,8 @@ def _check_rules(rules: object, scaffold: Scaffold | None) -> dict[str, FadingRu
                 raise InvalidParameterError(f"the names of rules must be non-empty strings; got {key!r}", value=key)
             named[key] = _check_rule(rule, f"rules[{key!r}]")
         result = named
-    elif isinstance(rules, (str, bytes)) or not isinstance(rules, Iterable):
+    elif isinstance(rules, (str, bytes)) or not isinstance(rules, Iterable) or (
+            isinstance(rules, np.ndarray) and rules.ndim != 1):
         raise InvalidParameterError(
             f"rules must be a fading rule, a sequence of them, a mapping from names to them, or None; got {rules!r}",
             value=rules,
@@ -162,12 +163,16 @@ def _check_outcomes(outcomes: object) -> tuple[bool, ...]:
     return tuple(_check_outcome(value, f"outcomes[{position}]") for position, value in enumerate(outcomes))
 
 
-def _check_params(params: object, skill: Hashable) -> BKTParams:
+def _check_params(params: object, skill: Hashable, default: bool) -> BKTParams:
     if params is None:
         return BKTParams.constant([skill], **_BKT)
     if not isinstance(params, BKTParams):
         raise InvalidParameterError(f"params must be BKTParams or None; got {params!r}", value=params)
-    return params.aligned([skill])  # UnknownSkillError when it lacks the goal skill
+    try:
+        return params.aligned([skill])
+    except UnknownSkillError as err:
+        goal = f"{skill!r} (the goal when no scaffold is given)" if skill == _GOAL and default else repr(skill)
+        raise UnknownSkillError(f"params has no parameters for the scaffold's goal skill {goal}", value=skill) from err
 
 
 # --------------------------------------------------------------- computation
@@ -178,7 +183,7 @@ class _Run:
         self.scaffold = _check_scaffold(scaffold)
         self.rules = _check_rules(rules, self.scaffold)
         self.skill: Hashable = _GOAL if self.scaffold is None else self.scaffold.skill
-        self.params = _check_params(params, self.skill)
+        self.params = _check_params(params, self.skill, self.scaffold is None)
         self.starts = {label: self._start(rule) for label, rule in self.rules.items()}
         self.outcomes: tuple[bool, ...] = ()
         self.mastery: list[float] = []

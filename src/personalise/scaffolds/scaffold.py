@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import numbers
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
@@ -12,17 +13,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import (
+    as_array,
     check_id,
     check_int,
+    check_json_id,
+    check_sequence,
+    check_texts,
     load_json_document,
     require_fields,
 )
-from personalise.exceptions import InvalidParameterError
+from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.scaffolds.fading import (
     BackwardFading,
     FadingRule,
     _ByOpportunity,
-    rule_from_dict,
+    _rule_from,
 )
 
 __all__ = ["KINDS", "WOOD_FUNCTIONS", "Scaffold"]
@@ -48,21 +53,25 @@ Float = NDArray[np.float64]
 Int = NDArray[np.int32]
 
 
-def _check_skill(skill: object) -> Hashable:
-    return check_id(skill, "a scaffold's skill (its goal)")
+def _check_skill(skill: object, name: str = "skill") -> Hashable:
+    """A goal skill: a hashable id, not None, not NaN."""
+    if isinstance(skill, (float, np.floating)) and math.isnan(skill):
+        raise InvalidParameterError(f"{name} (a scaffold's goal) must be a skill id; got {skill!r}", value=skill)
+    return check_id(skill, f"{name} (a scaffold's goal)")
 
 
-def _check_kind(kind: object) -> str:
+def _check_kind(kind: object, name: str = "kind") -> str:
     if not isinstance(kind, str) or not kind.strip():
-        raise InvalidParameterError(f"kind must be a non-empty string (e.g. one of {KINDS}); got {kind!r}", value=kind)
+        raise InvalidParameterError(f"{name} must be a non-empty string (e.g. one of {KINDS}); got {kind!r:.80}",
+                                    value=kind)
     return kind
 
 
-def _check_rule(rule: object) -> FadingRule:
+def _check_rule(rule: object, name: str = "rule") -> FadingRule:
     if not isinstance(rule, FadingRule):
         raise InvalidParameterError(
-            "a scaffold needs a fading rule (linear_fading, exponential_fading, stepwise_fading, "
-            f"contingent_fading, backward_fading or mastery_fading); got {rule!r}",
+            f"{name} must be a fading rule (a scaffold needs one: linear_fading, exponential_fading, stepwise_fading, "
+            f"contingent_fading, backward_fading or mastery_fading); got {rule!r:.80}",
             value=rule,
         )
     return rule
@@ -84,20 +93,23 @@ def _check_mastery_value(mastery: object, rule: FadingRule) -> float | None:
     return float(mastery)
 
 
+def _sequence(values: object, name: str) -> list[Any]:
+    """The items of a 1-D sequence (a list, tuple, 1-D array...), or an error naming ``name``."""
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        raise InvalidParameterError(f"{name} must be a 1-D sequence; got an array of shape {values.shape}",
+                                    value=values.shape)
+    return check_sequence(values, name) or []
+
+
 def _function_set(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(values)
-
-
-def _hashable_tuple(values: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(values)
-
-
-def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
-
-
-def _rule_tuple(values: Iterable[FadingRule]) -> tuple[FadingRule, ...]:
-    return tuple(values)
+    """The scaffolding functions: strings among :data:`WOOD_FUNCTIONS`."""
+    names = frozenset(check_texts(_sequence(values, "functions"), "functions"))
+    unknown = names - set(WOOD_FUNCTIONS)
+    if unknown:
+        first = min(unknown)
+        raise InvalidParameterError(f"functions: unknown scaffolding function {first!r:.80}; expected some of "
+                                    f"{WOOD_FUNCTIONS}", value=first)
+    return names
 
 
 def _counter(name: str) -> Any:
@@ -111,32 +123,57 @@ def _counter(name: str) -> Any:
 
 
 def _level_grid(value: Any) -> Float:
-    """``value`` as a new float64 array of levels, for the cohort form."""
-    try:
-        return np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"level must hold numbers; got {value!r}", value=value) from None
+    """``value`` as a new float64 array of finite levels, for the cohort form."""
+    return np.array(as_array(value, "level", kinds="iuf", dtype=np.float64, finite=True), copy=True)
 
 
 def _counter_grid(value: Any, name: str) -> NDArray[Any]:
     """``value`` as an array of whole numbers in [0, COUNTER_LIMIT], for the cohort form (not yet copied)."""
-    raw = np.asarray(value)
-    if raw.size:
-        if raw.dtype.kind not in "iuf" or raw.dtype == np.bool_:
-            raise InvalidParameterError(f"{name} must hold whole numbers; got dtype {raw.dtype}", value=raw.dtype)
-        bad = np.flatnonzero(~((raw == np.round(raw)) & (raw >= 0) & (raw <= COUNTER_LIMIT)).reshape(-1))
-        if bad.size:
-            item = raw.reshape(-1)[bad[0]].item()
-            where = np.unravel_index(int(bad[0]), raw.shape) if raw.ndim else ()
-            raise InvalidParameterError(
-                f"{name} must hold whole numbers in [0, {COUNTER_LIMIT}]; got {item!r} at {tuple(int(x) for x in where)}",
-                value=item,
-            )
-        return raw
-    try:
-        return np.array(raw, dtype=np.int32)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"{name} must hold numbers; got {value!r}", value=value) from None
+    raw = as_array(value, name, kinds="iuf")
+    if not raw.size:
+        return raw.astype(np.int32)
+    if raw.dtype.kind == "f" and raw.dtype != np.float64:
+        raw = raw.astype(np.float64)  # COUNTER_LIMIT does not fit a narrower float
+    bad = np.flatnonzero(~((raw == np.round(raw)) & (raw >= 0) & (raw <= COUNTER_LIMIT)).reshape(-1))
+    if bad.size:
+        item = raw.reshape(-1)[bad[0]].item()
+        where = np.unravel_index(int(bad[0]), raw.shape) if raw.ndim else ()
+        raise InvalidParameterError(
+            f"{name} must hold whole numbers in [0, {COUNTER_LIMIT}]; got {item!r} at {tuple(int(x) for x in where)}",
+            value=item,
+        )
+    return raw
+
+
+def _bool_array(values: Any, name: str, shape: tuple[int, ...]) -> NDArray[np.bool_]:
+    array = values if isinstance(values, np.ndarray) else as_array(values, name, kinds="biufcOUSMmV")
+    if array.shape != shape:
+        raise ShapeError(f"{name} must have shape {shape}; got {array.shape}", value=array.shape)
+    if array.dtype == np.bool_:
+        return np.ascontiguousarray(array, dtype=np.bool_)
+    if array.dtype.kind not in "iuf":
+        raise InvalidParameterError(f"{name} must be boolean (or 0/1); got dtype {array.dtype}", value=array.dtype)
+    bad = np.argwhere((array != 0) & (array != 1))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        raise InvalidParameterError(f"{name} must be boolean (or 0/1); got {array[i, j].item()!r} at ({i}, {j})", value=array[i, j].item())
+    return np.asarray(array != 0, dtype=np.bool_)
+
+
+def _mastery_array(values: Any, shape: tuple[int, ...]) -> Float:
+    if values is None:
+        raise InvalidParameterError("mastery= is required: a column uses mastery_fading", value=None)
+    raw = values if isinstance(values, np.ndarray) else as_array(values, "mastery", kinds="biufcOUSMmV")
+    if raw.dtype.kind not in "biuf":
+        raise InvalidParameterError(f"mastery must hold numbers in [0, 1]; got dtype {raw.dtype}", value=raw.dtype)
+    array = np.asarray(raw, dtype=np.float64)
+    if array.shape != shape:
+        raise ShapeError(f"mastery must have shape {shape}; got {array.shape}", value=array.shape)
+    bad = np.argwhere(~((array >= 0.0) & (array <= 1.0)))
+    if bad.size:
+        i, j = (int(x) for x in bad[0])
+        raise InvalidParameterError(f"mastery must lie in [0, 1]; got {float(array[i, j])!r} at ({i}, {j})", value=float(array[i, j]))
+    return array
 
 
 @attrs.frozen
@@ -160,6 +197,14 @@ class Scaffold:
     functions : iterable of str, optional
         Which of Wood, Bruner and Ross's six functions the scaffold serves
         (:data:`WOOD_FUNCTIONS`), for tagging.
+
+    Raises
+    ------
+    InvalidParameterError
+        If a field has the wrong type or value (a NaN or unhashable skill,
+        no fading rule, an empty kind, a level this rule cannot hold, a
+        negative or too large counter, an unknown function); the message
+        names the field.
 
     Examples
     --------
@@ -196,9 +241,6 @@ class Scaffold:
                 f"successes + failures ({self.successes + self.failures}) exceed opportunities ({self.opportunities})",
                 value=self.opportunities,
             )
-        unknown = self.functions - set(WOOD_FUNCTIONS)
-        if unknown:
-            raise InvalidParameterError(f"unknown scaffolding function {sorted(unknown)[0]!r}; expected some of {WOOD_FUNCTIONS}", value=sorted(unknown)[0])
 
     @property
     def support(self) -> float:
@@ -240,15 +282,18 @@ class Scaffold:
             raise InvalidParameterError(f"the opportunity counter is at its limit ({COUNTER_LIMIT})", value=self.opportunities)
         opportunities = self.opportunities + 1
         streak = self.streak + 1 if right else 0
+        failure_run = 0 if right else self.failure_run + 1
+        for name, count in (("streak", streak), ("failure_run", failure_run)):  # not bounded by opportunities
+            if count > COUNTER_LIMIT:
+                raise InvalidParameterError(f"{name} must be at most {COUNTER_LIMIT}; got {count}", value=count)
         level = self.rule.next_level(self.level, opportunities, streak, right, value)
-        return attrs.evolve(
-            self,
-            level=level,
+        return self._evolved(
+            level=float(level),
             opportunities=opportunities,
             successes=self.successes + right,
             failures=self.failures + (not right),
             streak=streak,
-            failure_run=0 if right else self.failure_run + 1,
+            failure_run=failure_run,
         )
 
     def advanced(self, steps: int) -> Scaffold:
@@ -263,10 +308,17 @@ class Scaffold:
         >>> pl.Scaffold("add", pl.linear_fading(10)).advanced(3).support
         0.7
         """
-        steps = check_int(steps, "steps", minimum=0)
+        steps = check_int(steps, "steps", minimum=0, maximum=COUNTER_LIMIT - self.opportunities)
         opportunities = self.opportunities + steps
         level = self.rule.at(opportunities) if isinstance(self.rule, _ByOpportunity) else self.level
-        return attrs.evolve(self, level=level, opportunities=opportunities)
+        return self._evolved(level=float(level), opportunities=opportunities)
+
+    def _evolved(self, **changes: Any) -> Scaffold:
+        """A copy with ``changes``, trusted: values computed from this (checked) scaffold skip the converters."""
+        new = object.__new__(self.__class__)
+        for name in _FIELDS:
+            object.__setattr__(new, name, changes[name] if name in changes else getattr(self, name))
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         """The scaffold as a JSON-ready dict (see :meth:`to_json`)."""
@@ -291,11 +343,25 @@ class Scaffold:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scaffold:
-        """Rebuild a scaffold from :meth:`to_dict` output."""
-        require_fields(data, ("skill", "kind", "rule", "level", *_COUNTERS), "scaffold")
+        """Rebuild a scaffold from :meth:`to_dict` output.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``data`` is not a mapping, lacks a field, or has a bad field
+            (the message names it), such as an unknown fading rule.
+        """
+        return cls._from_mapping(data, "data")
+
+    @classmethod
+    def _from_mapping(cls, data: object, name: str) -> Scaffold:
+        """:meth:`from_dict`, naming ``name`` (the caller's parameter) when ``data`` is not a scaffold document."""
+        if not isinstance(data, Mapping):
+            raise InvalidParameterError(f"{name} must be a scaffold document (a JSON object); got {data!r:.80}", value=data)
+        require_fields(data, ("skill", "kind", "rule", "level", *_COUNTERS), f"{name}: the scaffold")
         return cls(
-            data["skill"],
-            rule_from_dict(data["rule"]),
+            check_json_id(data["skill"], "field 'skill' of the scaffold document"),
+            _rule_from(data["rule"], "field 'rule' of the scaffold document"),
             kind=data["kind"],
             level=data["level"],
             opportunities=data["opportunities"],
@@ -316,5 +382,7 @@ class Scaffold:
             If the document has another schema, lacks a field, or names an
             unknown fading rule.
         """
-        return cls.from_dict(load_json_document(document, SCAFFOLD_SCHEMA))
+        return cls._from_mapping(load_json_document(document, SCAFFOLD_SCHEMA), "document")
 
+
+_FIELDS = tuple(field.name for field in attrs.fields(Scaffold))

@@ -9,7 +9,6 @@ stay in cache, with unsigned integer arithmetic only.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._validation import (
+    as_array,
+    check_ids,
     check_int,
+    check_json_ids,
+    check_texts,
     load_json_document,
     require_fields,
 )
@@ -29,7 +32,7 @@ from personalise.scaffolds.fading import (
     MasteryFading,
     _Coding,
     _coding,
-    rule_from_dict,
+    _rule_from,
 )
 from personalise.scaffolds.scaffold import (
     _COUNTERS,
@@ -38,14 +41,14 @@ from personalise.scaffolds.scaffold import (
     Float,
     Int,
     Scaffold,
+    _bool_array,
     _check_kind,
     _check_rule,
     _check_skill,
     _counter_grid,
-    _hashable_tuple,
     _level_grid,
-    _rule_tuple,
-    _str_tuple,
+    _mastery_array,
+    _sequence,
 )
 
 __all__ = ["ScaffoldState"]
@@ -59,6 +62,8 @@ _MAX = {dtype: int(np.iinfo(dtype).max) for dtype in _UINTS}
 #: Cells per pass of the update: the chunk's arrays (about 1 MB) stay in a core's L2 cache.
 _CHUNK = 1 << 16
 _ONE = np.uint8(1)
+#: Most cells (learners x scaffolds) :meth:`ScaffoldState.start` makes: more could not be indexed.
+_MAX_CELLS = int(np.iinfo(np.intp).max) // 64
 
 
 def _uint(value: int) -> np.dtype[Any]:
@@ -366,22 +371,21 @@ class ScaffoldState:
 
     def __init__(self, skills: Any, kinds: Any, rules: Any, level: Any, opportunities: Any, successes: Any,
                  failures: Any, streak: Any, failure_run: Any) -> None:
-        skills, kinds, rules = _hashable_tuple(skills), _str_tuple(kinds), _rule_tuple(rules)
+        skills = tuple(_check_skill(skill, f"skills[{j}]") for j, skill in enumerate(check_ids(_sequence(skills, "skills"), "skills")))
+        kinds = tuple(_check_kind(kind, f"kinds[{j}]") for j, kind in enumerate(check_texts(_sequence(kinds, "kinds"), "kinds")))
+        rules = tuple(_check_rule(rule, f"rules[{j}]") for j, rule in enumerate(_sequence(rules, "rules")))
         levels = _level_grid(level)
         counters = [_counter_grid(value, name) for value, name in zip((opportunities, successes, failures, streak, failure_run), _COUNTERS)]
         m = len(skills)
         if len(kinds) != m or len(rules) != m:
-            raise ShapeError(f"skills, kinds and rules must have one entry per scaffold ({m})", value=(m, len(kinds), len(rules)))
-        for skill, kind, rule in zip(skills, kinds, rules):
-            _check_skill(skill)
-            _check_kind(kind)
-            _check_rule(rule)
+            raise ShapeError(f"skills, kinds and rules must have one entry per scaffold; got {m} skills, {len(kinds)} "
+                             f"kinds and {len(rules)} rules", value=(m, len(kinds), len(rules)))
         shape = levels.shape
         if len(shape) != 2 or shape[1] != m:
             raise ShapeError(f"level must have shape (n_learners, {m}); got {shape}", value=shape)
         for name, values in zip(_COUNTERS, counters):
             if values.shape != shape:
-                raise ShapeError(f"{name} must have shape {shape}; got {values.shape}", value=values.shape)
+                raise ShapeError(f"{name} must have the shape of level {shape}; got {values.shape}", value=values.shape)
         plan = _plan(rules) if m else ()
         for rule, cols, _ in plan:
             block = np.ascontiguousarray(levels[:, cols])
@@ -389,7 +393,7 @@ class ScaffoldState:
                 rule.check_levels(block)
             except InvalidParameterError as err:
                 value = float(err.value)  # type: ignore[arg-type]
-                i, j = (int(x) for x in np.argwhere(np.isnan(block) if value != value else block == value)[0])
+                i, j = (int(x) for x in np.argwhere(np.isnan(block) if np.isnan(value) else block == value)[0])
                 column = j if isinstance(cols, slice) else cols[j]
                 raise InvalidParameterError(f"{err} at ({i}, {column})", value=err.value) from None
         opportunities_, successes_, failures_ = counters[:3]
@@ -399,20 +403,7 @@ class ScaffoldState:
             raise InvalidParameterError(
                 f"successes + failures exceed opportunities at ({i}, {j})", value=int(opportunities_[i, j])
             )
-        bounds = tuple(int(values.max()) if values.size else 0 for values in counters)
-        code_type = _code_type(plan)
-        codes = None if code_type is None else np.empty(shape, dtype=code_type)
-        if codes is not None and not _encode(levels, plan, codes):
-            codes = None
-        types = [_uint(bound) for bound in bounds]
-        arrays = _allocate(shape, types if codes is None else [codes.dtype, *types])
-        if codes is None:
-            arrays.insert(0, levels)  # float64 levels, already a copy
-        else:
-            np.copyto(arrays[0], codes)
-        for target, values in zip(arrays[1:], counters):
-            np.copyto(target, values, casting="unsafe")  # whole numbers that fit, checked above
-        _set(self, skills, kinds, rules, arrays, bounds, plan)
+        _fill(self, (skills, kinds, rules), levels, counters, plan)
 
     # ----------------------------------------------------------- reading
     def __repr__(self) -> str:
@@ -512,7 +503,7 @@ class ScaffoldState:
             return self._decoded("support")
         out = np.empty(self._level.shape)
         for rule, cols, _ in self._plan:
-            out[:, cols] = rule.supports(self._level[:, cols])
+            out[:, cols] = rule._supports(self._level[:, cols])
         return out
 
     @classmethod
@@ -525,22 +516,21 @@ class ScaffoldState:
         >>> pl.ScaffoldState.start(30, [pl.Scaffold("add", pl.mastery_fading())])
         ScaffoldState(n_learners=30, n_scaffolds=1)
         """
-        n = check_int(n_learners, "n_learners", minimum=0)
-        items = list(scaffolds)
-        for item in items:
+        items = _sequence(scaffolds, "scaffolds")
+        for position, item in enumerate(items):
             if not isinstance(item, Scaffold):
-                raise InvalidParameterError(f"scaffolds must be Scaffold objects; got {item!r}", value=item)
+                raise InvalidParameterError(f"scaffolds must hold Scaffold objects; got {item!r:.80} at position "
+                                            f"{position}", value=item)
+        n = check_int(n_learners, "n_learners", minimum=0, maximum=_MAX_CELLS // max(1, len(items)))
 
         def column(name: str) -> Any:
             return np.tile(np.array([getattr(s, name) for s in items], dtype=np.float64 if name == "level" else np.int32), (n, 1))
 
-        return cls(
-            [s.skill for s in items],
-            [s.kind for s in items],
-            [s.rule for s in items],
-            column("level"),
-            *(column(name) for name in _COUNTERS),
-        )
+        rules = tuple(s.rule for s in items)
+        state = object.__new__(cls)  # the scaffolds are checked: no need to check their values again
+        _fill(state, (tuple(s.skill for s in items), tuple(s.kind for s in items), rules), column("level"),
+              [column(name) for name in _COUNTERS], _plan(rules) if items else ())
+        return state
 
     # ----------------------------------------------------------- updating
     def after(self, outcomes: Any, *, mastery: Any = None, active: Any = None) -> ScaffoldState:
@@ -582,8 +572,12 @@ class ScaffoldState:
         on = None if active is None else _bool_array(active, "active", shape)
         needs_mastery = any(rule.uses_mastery for rule in self.rules)
         if isinstance(mastery, MasteryTable) and needs_mastery:
-            columns, _ = mastery._columns_of(self.skills, None)  # the table's other skills are not needed here
-            mastery = mastery.values[:, columns]
+            position = {skill: j for j, skill in enumerate(mastery.skill_ids)}  # its other skills are not needed
+            for skill in self.skills:
+                if skill not in position:
+                    raise ShapeError(f"mastery has no column for skill {skill!r}, the goal of a scaffold column",
+                                     value=skill)
+            mastery = mastery.values[:, [position[skill] for skill in self.skills]]
         values = _mastery_array(mastery, shape) if needs_mastery else None
         return _step(self, right, on, values, bounds)
 
@@ -606,10 +600,9 @@ class ScaffoldState:
         """The :class:`Scaffold` of one learner (row) and column, as an object."""
         i = check_int(learner, "learner", minimum=0)
         j = check_int(column, "column", minimum=0)
-        if i >= self.n_learners or j >= self.n_scaffolds:
-            raise InvalidParameterError(
-                f"({i}, {j}) is outside the state's shape ({self.n_learners}, {self.n_scaffolds})", value=(i, j)
-            )
+        for name, index, size in (("learner", i, self.n_learners), ("column", j, self.n_scaffolds)):
+            if index >= size:
+                raise InvalidParameterError(f"{name} must be in [0, {size}) (the state's shape); got {index}", value=index)
         level = self._level[i, j]
         if self._coded:
             coding = next(coding for _, cols, coding in self._plan if isinstance(cols, slice) or j in cols)
@@ -658,17 +651,20 @@ class ScaffoldState:
         Raises
         ------
         InvalidParameterError
-            On another schema, a missing field or an unknown rule name.
+            If ``document`` is not a scaffold state document (another
+            schema, not JSON), or on a missing or bad field (the message
+            names it), such as an unknown rule name.
         """
         data = load_json_document(document, STATE_SCHEMA)
-        require_fields(data, ("skills", "kinds", "rules", "level", *_COUNTERS), "scaffold state")
+        require_fields(data, ("skills", "kinds", "rules", "level", *_COUNTERS), "document: the scaffold state")
+        for name in ("skills", "kinds", "rules"):
+            if not isinstance(data[name], list):
+                raise InvalidParameterError(f"field {name!r} of a scaffold state must be a list; got "
+                                            f"{data[name]!r:.80}", value=name)
         n_cols = len(data["skills"])
 
-        def grid(name: str, dtype: Any) -> NDArray[Any]:
-            try:
-                array = np.array(data[name], dtype=dtype)
-            except (TypeError, ValueError):
-                raise InvalidParameterError(f"field {name!r} must be a table of numbers", value=name) from None
+        def grid(name: str) -> NDArray[Any]:
+            array = as_array(data[name], f"field {name!r} of the scaffold state document", kinds="iuf")
             if array.ndim == 2:
                 return array
             if array.size:
@@ -676,12 +672,32 @@ class ScaffoldState:
             return array.reshape(0, n_cols)
 
         return cls(
-            data["skills"],
+            check_json_ids(data["skills"], "field 'skills' of the scaffold state document"),
             data["kinds"],
-            [rule_from_dict(rule) for rule in data["rules"]],
-            grid("level", np.float64),
-            *(grid(name, None) for name in _COUNTERS),  # the constructor checks they are whole numbers
+            [_rule_from(rule, f"rules[{j}] (of the scaffold state document)")
+             for j, rule in enumerate(data["rules"])],
+            grid("level"),
+            *(grid(name) for name in _COUNTERS),  # the constructor checks they are whole numbers
         )
+
+
+def _fill(state: ScaffoldState, columns: tuple[tuple[Hashable, ...], tuple[str, ...], tuple[FadingRule, ...]],
+          levels: Float, counters: Sequence[NDArray[Any]], plan: Plan) -> None:
+    """Fill a new state from checked values: float64 ``levels`` it may keep, counters it copies (narrowed)."""
+    bounds = tuple(int(values.max()) if values.size else 0 for values in counters)
+    code_type = _code_type(plan)
+    codes = None if code_type is None else np.empty(levels.shape, dtype=code_type)
+    if codes is not None and not _encode(levels, plan, codes):
+        codes = None
+    types = [_uint(bound) for bound in bounds]
+    arrays = _allocate(levels.shape, types if codes is None else [codes.dtype, *types])
+    if codes is None:
+        arrays.insert(0, levels)  # float64 levels, already a copy
+    else:
+        np.copyto(arrays[0], codes)
+    for target, values in zip(arrays[1:], counters):
+        np.copyto(target, values, casting="unsafe")  # whole numbers that fit, checked
+    _set(state, *columns, arrays, bounds, plan)
 
 
 def _set(state: ScaffoldState, skills: tuple[Hashable, ...], kinds: tuple[str, ...], rules: tuple[FadingRule, ...],
@@ -758,34 +774,3 @@ def _group_codes(before: UInt, coding: _Coding, counters: Sequence[NDArray[Any]]
     top = np.full(r.size, coding.cap, dtype=before.dtype)
     _climb(before.reshape(-1), new.reshape(-1), chunk, streak.reshape(-1), coding, top, np.empty(r.size, dtype=before.dtype))
     return new
-
-
-def _bool_array(values: Any, name: str, shape: tuple[int, ...]) -> NDArray[np.bool_]:
-    array = np.asarray(values)
-    if array.shape != shape:
-        raise ShapeError(f"{name} must have shape {shape}; got {array.shape}", value=array.shape)
-    if array.dtype == np.bool_:
-        return np.ascontiguousarray(array, dtype=np.bool_)
-    if array.dtype.kind not in "iuf":
-        raise InvalidParameterError(f"{name} must be boolean (or 0/1); got dtype {array.dtype}", value=array.dtype)
-    bad = np.argwhere((array != 0) & (array != 1))
-    if bad.size:
-        i, j = (int(x) for x in bad[0])
-        raise InvalidParameterError(f"{name} must be boolean (or 0/1); got {array[i, j].item()!r} at ({i}, {j})", value=array[i, j].item())
-    return np.asarray(array != 0, dtype=np.bool_)
-
-
-def _mastery_array(values: Any, shape: tuple[int, ...]) -> Float:
-    if values is None:
-        raise InvalidParameterError("mastery= is required: a column uses mastery_fading", value=None)
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"mastery must hold numbers in [0, 1]; got {values!r}", value=values) from None
-    if array.shape != shape:
-        raise ShapeError(f"mastery must have shape {shape}; got {array.shape}", value=array.shape)
-    bad = np.argwhere(~((array >= 0.0) & (array <= 1.0)))
-    if bad.size:
-        i, j = (int(x) for x in bad[0])
-        raise InvalidParameterError(f"mastery must lie in [0, 1]; got {float(array[i, j])!r} at ({i}, {j})", value=float(array[i, j]))
-    return array

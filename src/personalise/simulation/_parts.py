@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -19,10 +20,13 @@ Bool = NDArray[np.bool_]
 
 
 # ----------------------------------------------------------------- checkers
-def _whole(minimum: int) -> Any:
+def _whole(minimum: int, maximum: int | None = None) -> Any:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
-            raise InvalidParameterError(f"{attribute.name} must be an integer >= {minimum}; got {value!r}", value=value)
+            raise InvalidParameterError(f"{attribute.name} must be an integer >= {minimum}; got {value!r:.80}",
+                                        value=value)
+        if maximum is not None and value > maximum:
+            raise InvalidParameterError(f"{attribute.name} must be at most {maximum}; got {value!r}", value=value)
 
     return check
 
@@ -110,7 +114,7 @@ class _Ladder:
         self.streak = np.zeros(n, dtype=np.intp)
 
     def support(self) -> Float:
-        return np.asarray(self.rule.supports(self.level), dtype=np.float64)
+        return np.asarray(self.rule._supports(self.level), dtype=np.float64)
 
     def after(self, active: Bool, success: Bool) -> None:
         opportunities: Int = self.opportunities + active
@@ -128,10 +132,15 @@ class _Ladder:
 def _float_tuple(value: Any) -> tuple[float, ...] | None:
     if value is None:
         return None
-    try:
-        return tuple(float(x) for x in value)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"track_quality must be a sequence of numbers; got {value!r}", value=value) from None
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable) or (
+            isinstance(value, np.ndarray) and value.ndim != 1):
+        raise InvalidParameterError(f"track_quality must be a sequence of numbers; got {value!r:.80}", value=value)
+    items = list(value)
+    for item in items:  # real numbers only: no bool, complex, text or nested sequence
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
+            raise InvalidParameterError(f"track_quality must be a sequence of numbers; got {item!r:.80} in it",
+                                        value=item)
+    return tuple(float(x) for x in items)
 
 
 def _zeros(n: int) -> Float:

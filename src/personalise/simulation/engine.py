@@ -13,8 +13,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._random import RNG_BLOCK, block_generator, root_entropy
-from personalise._validation import check_client, check_int
-from personalise.exceptions import GraphError, InvalidParameterError
+from personalise._validation import check_int
+from personalise.content._partitions import check_client
+from personalise.exceptions import GraphError, InvalidParameterError, UnknownSkillError
 from personalise.experience._graph import _ancestors
 from personalise.graph import CompiledGraph
 from personalise.simulation.model import (
@@ -24,7 +25,7 @@ from personalise.simulation.model import (
     initial_learners,
     practise,
 )
-from personalise.simulation.protocol import Policy, PolicySetting
+from personalise.simulation.protocol import _STEP, MAX_QUALITY, Assignment, Policy, PolicySetting
 from personalise.simulation.result import SimulationResult
 
 __all__ = ["simulate"]
@@ -118,10 +119,18 @@ def _run_block(task: _Task, progress: Progress | None = None, done: int = 0, tot
     record(0)
     quality_one = np.ones(n)
     for t in range(steps):
-        assignment = run.assign(t)
+        token = _STEP.set(t)  # an invalid Assignment built by the policy names the step
+        try:
+            assignment = run.assign(t)
+        finally:
+            _STEP.reset(token)
         skill = _checked_skill(assignment, n, k, t)
-        support = _checked_support(assignment, n, t)
-        quality = quality_one if assignment.quality is None else np.asarray(assignment.quality, dtype=np.float64)
+        if isinstance(assignment, Assignment):  # its support and quality were checked when it was made
+            support, quality = assignment.support, assignment.quality
+        else:
+            support = _checked_floats(assignment, "support", n, t, 1.0)
+            quality = quality_one if getattr(assignment, "quality", None) is None else _checked_floats(
+                assignment, "quality", n, t, MAX_QUALITY)
         uniforms = np.concatenate([g.random((3, m)) for g, m in zip(streams, sizes, strict=True)], axis=1)
         practice, exit_question, gained = practise(
             model, state, rate, skill, support, quality, uniforms.reshape(3, n), graph.pred_indptr, graph.pred_indices
@@ -159,20 +168,24 @@ def _checked_skill(assignment: Any, n: int, k: int, step: int) -> Int:
     return skill.astype(np.intp, copy=False)
 
 
-def _checked_support(assignment: Any, n: int, step: int) -> NDArray[np.float64]:
-    support = np.asarray(getattr(assignment, "support", None), dtype=np.float64)
-    if support.shape != (n,):
+def _checked_floats(assignment: Any, name: str, n: int, step: int, high: float) -> NDArray[np.float64]:
+    """A duck-typed assignment's ``support`` or ``quality``: real numbers in [0, high], shape (n,)."""
+    values = np.asarray(getattr(assignment, name, None))
+    if values.shape != (n,) or values.dtype.kind not in "biuf":
         raise InvalidParameterError(
-            f"policy's support at step {step} must have shape ({n},); got {support.shape}", value=support.shape
+            f"policy's {name} at step {step} must be an array of numbers of shape ({n},); "
+            f"got {values.dtype} of shape {values.shape}",
+            value=values.shape,
         )
-    bad = np.flatnonzero(~((support >= 0.0) & (support <= 1.0)))
+    values = values.astype(np.float64, copy=False)
+    bad = np.flatnonzero(~((values >= 0.0) & (values <= high)))
     if bad.size:
         raise InvalidParameterError(
-            f"policy gave support {float(support[bad[0]])!r} to learner {int(bad[0])} at step {step}; "
-            "support must lie in [0, 1]",
-            value=float(support[bad[0]]),
+            f"policy gave {name} {float(values[bad[0]])!r} to learner {int(bad[0])} at step {step}; "
+            f"{name} must lie in [0, {high:g}]",
+            value=float(values[bad[0]]),
         )
-    return support
+    return values
 
 
 def _progress_reporter(progress: object, total: int) -> tuple[Progress | None, Callable[[], None]]:
@@ -202,6 +215,12 @@ def _progress_reporter(progress: object, total: int) -> tuple[Progress | None, C
     raise InvalidParameterError(
         f"progress must be None, True or a callable progress(done, total); got {progress!r}", value=progress
     )
+
+
+#: Largest cohort :func:`simulate` accepts (its per-step outcomes alone take ``3 * (n_steps + 1) * n_learners`` bytes).
+MAX_LEARNERS = 10**8
+#: Largest number of steps :func:`simulate` accepts.
+MAX_STEPS = 10**6
 
 
 def simulate(
@@ -235,7 +254,8 @@ def simulate(
         A built-in policy (:class:`FadingScaffolds`, ...) or any object
         following the :class:`Policy` protocol.
     n_learners, n_steps : int
-        Cohort size and number of steps (both >= 0).
+        Cohort size (0 to :data:`MAX_LEARNERS`) and number of steps (0 to
+        :data:`MAX_STEPS`).
     rng : None, int, SeedSequence or Generator
         Seed. The same int gives bit-identical results, whatever
         ``block_size`` or ``client``; the entropy used is
@@ -269,7 +289,7 @@ def simulate(
     Raises
     ------
     InvalidParameterError
-        If a size is negative or not an int, ``rng``, ``block_size``,
+        If a size is negative, above its maximum or not an int, ``rng``, ``block_size``,
         ``class_size``, ``progress`` or ``client`` is not valid, the policy
         does not follow the protocol, or it assigns an invalid task.
     GraphError
@@ -307,8 +327,8 @@ def simulate(
         raise InvalidParameterError(
             f"policy must follow the Policy protocol (a name and start(setting)); got {policy!r}", value=policy
         )
-    n = check_int(n_learners, "n_learners", minimum=0)
-    steps = check_int(n_steps, "n_steps", minimum=0)
+    n = check_int(n_learners, "n_learners", minimum=0, maximum=MAX_LEARNERS)
+    steps = check_int(n_steps, "n_steps", minimum=0, maximum=MAX_STEPS)
     size = check_int(class_size, "class_size", minimum=1)
     if size > RNG_BLOCK:
         raise InvalidParameterError(f"class_size must be at most {RNG_BLOCK}; got {size}", value=size)
@@ -322,7 +342,10 @@ def simulate(
     if not isinstance(trajectories, (bool, np.bool_)):
         raise InvalidParameterError(f"trajectories must be True or False; got {trajectories!r}", value=trajectories)
     dask = None if client is None else check_client(client)
-    goal_index = None if goal is None else graph.index_of(goal)
+    try:
+        goal_index = None if goal is None else graph.index_of(goal)
+    except UnknownSkillError:
+        raise UnknownSkillError(f"goal must be a skill of the graph; got {goal!r:.80}", value=goal) from None
     order = _topological(graph)
     sequence = order
     if goal_index is not None:  # the goal and its prerequisites, still in topological order
@@ -399,7 +422,7 @@ def _assemble(
         state = np.zeros((0, k), np.int8)
         paths = np.zeros((steps + 1, 0, k), np.int8) if keep else None
     ids = graph.skill_ids
-    return SimulationResult(
+    return SimulationResult._trusted(  # built here from checked parts: no second validation, no copy
         skill_ids=ids,
         sequence=tuple(ids[j] for j in sequence.tolist()),
         goal=goal,

@@ -16,6 +16,7 @@ mechanism that produced it (an *ablation*).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -167,12 +168,13 @@ class LearnerModel:
     @classmethod
     def from_dict(cls, data: Any) -> LearnerModel:
         """Rebuild a model from :meth:`to_dict` output; unknown keys are rejected."""
-        if not isinstance(data, dict):
-            raise InvalidParameterError(f"a learner model must be a dict; got {data!r}", value=data)
+        if not isinstance(data, Mapping):
+            raise InvalidParameterError(f"data (a learner model) must be a dict; got {data!r:.80}", value=data)
         known = {field.name for field in attrs.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidParameterError(f"unknown learner model parameter {unknown[0]!r}", value=unknown[0])
+        for key in data:
+            if not isinstance(key, str) or key not in known:
+                raise InvalidParameterError(f"data (a learner model): unknown learner model parameter {key!r:.80}",
+                                            value=key)
         return cls(**data)
 
 

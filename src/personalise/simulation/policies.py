@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._kernels.bkt import update_events
+from personalise._random import RNG_BLOCK
 from personalise._validation import number_in
 from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
@@ -63,6 +64,9 @@ __all__ = [
 Float = NDArray[np.float64]
 Int = NDArray[np.intp]
 Bool = NDArray[np.bool_]
+
+#: Most groups per class (classes hold at most 1,024 learners).
+MAX_GROUPS = RNG_BLOCK
 
 
 # ------------------------------------------------------------- whole class
@@ -104,7 +108,9 @@ class _WholeClassRun:
 
     def assign(self, step: int) -> Assignment:
         s = self.setting
-        position = np.full(s.n_learners, self.policy.begin + step // self.policy.steps_per_skill, dtype=np.intp)
+        # in Python ints first: a start far past the end of the unit is "no task", never an overflow
+        at = min(self.policy.begin + step // self.policy.steps_per_skill, s.sequence.shape[0])
+        position = np.full(s.n_learners, at, dtype=np.intp)
         return Assignment(_tasks(s.sequence, position), _zeros(s.n_learners))
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
@@ -531,6 +537,7 @@ class FixedGroups(_PolicyBase):
     Parameters
     ----------
     n_groups : int, default 3
+        Groups per class (1 to 1,024).
     advance_share : float, default 0.6
     track_quality : tuple of float or None, default None
         None means 1 for every group.
@@ -544,7 +551,7 @@ class FixedGroups(_PolicyBase):
     """
 
     name: ClassVar[str] = "fixed-groups"
-    n_groups: int = attrs.field(default=3, validator=_whole(1))
+    n_groups: int = attrs.field(default=3, validator=_whole(1, MAX_GROUPS))
     advance_share: float = attrs.field(default=0.6, validator=number_in(0.0, 1.0, open_low=True))
     track_quality: tuple[float, ...] | None = attrs.field(default=None, converter=_float_tuple)
     advance_after: int = attrs.field(default=3, validator=_whole(1))
@@ -565,10 +572,11 @@ class FixedGroups(_PolicyBase):
         return _FixedRun(self, setting)
 
 
-def _groups_by_rank(values: Int, setting: PolicySetting, n_groups: int) -> Int:
-    rank, sizes = _ranks_within(values, setting.class_of, setting.n_classes)
-    within = rank * n_groups // np.maximum(sizes[setting.class_of], 1)
-    return setting.class_of * n_groups + within
+def _groups_by_rank(values: Int, labels: Int, n_labels: int, n_groups: int) -> Int:
+    """Split each label's learners (a class) into ``n_groups`` groups of consecutive rank by ``values``."""
+    rank, sizes = _ranks_within(values, labels, n_labels)
+    within = rank * n_groups // np.maximum(sizes[labels], 1)
+    return labels * n_groups + within
 
 
 class _FixedRun:
@@ -576,7 +584,7 @@ class _FixedRun:
         self.policy, self.setting = policy, setting
         self.progress = _Progress(setting, policy.advance_after)
         self.n_labels = setting.n_classes * policy.n_groups
-        self.group = _groups_by_rank(setting.known, setting, policy.n_groups)
+        self.group = _groups_by_rank(setting.known, setting.class_of, setting.n_classes, policy.n_groups)
         self.target = _class_quantile(setting.known, self.group, self.n_labels, 0.5)
         quality = np.ones(policy.n_groups) if policy.track_quality is None else np.array(policy.track_quality)
         self.quality = quality[self.group % policy.n_groups]
@@ -601,11 +609,13 @@ class FlexibleGroups(_PolicyBase):
     Each step each class is split into ``n_groups`` groups by each learner's
     current next step (as shown by exit questions); each group is taught the
     next step of its lower-quartile learner, so that most of the group is
-    ready for it. Groups last one step.
+    ready for it. Learners who have shown the whole sequence are not grouped
+    (they have no next step). Groups last one step.
 
     Parameters
     ----------
     n_groups : int, default 3
+        Groups per class (1 to 1,024).
     advance_after : int, default 3
         Consecutive correct exit questions needed to show a skill.
 
@@ -617,7 +627,7 @@ class FlexibleGroups(_PolicyBase):
     """
 
     name: ClassVar[str] = "flexible-groups"
-    n_groups: int = attrs.field(default=3, validator=_whole(1))
+    n_groups: int = attrs.field(default=3, validator=_whole(1, MAX_GROUPS))
     advance_after: int = attrs.field(default=3, validator=_whole(1))
 
     def start(self, setting: PolicySetting) -> PolicyRun:
@@ -629,13 +639,19 @@ class _FlexibleRun:
     def __init__(self, policy: FlexibleGroups, setting: PolicySetting) -> None:
         self.policy, self.setting = policy, setting
         self.progress = _Progress(setting, policy.advance_after)
-        self.n_labels = setting.n_classes * policy.n_groups
+        self.n_labels = (setting.n_classes + 1) * policy.n_groups
 
     def assign(self, step: int) -> Assignment:
+        s = self.setting
         position = self.progress.position
-        group = _groups_by_rank(position, self.setting, self.policy.n_groups)
+        # Learners who have shown the whole unit have no next step: they are set apart (one label past the
+        # classes) so that they neither fill the groups of those still working nor set a group's target.
+        # Grouped with them, a slower learner below the group's lower quartile was left with no task.
+        finished = position >= s.sequence.shape[0]
+        labels = np.where(finished, s.n_classes, s.class_of)
+        group = _groups_by_rank(position, labels, s.n_classes + 1, self.policy.n_groups)
         target = _class_quantile(position, group, self.n_labels, 0.25)
-        return Assignment(_tasks(self.setting.sequence, target[group]), _zeros(self.setting.n_learners))
+        return Assignment(_tasks(s.sequence, target[group]), _zeros(s.n_learners))
 
     def observe(self, assignment: Assignment, practice: Bool, exit_question: Bool) -> None:
         self.progress.observe(assignment.skill, exit_question)
@@ -681,7 +697,7 @@ def policy_from_name(name: str, /, **options: Any) -> Policy:
     cls = POLICIES.get(name.strip().lower().replace("_", "-")) or by_class.get(name.strip())
     if cls is None:
         known = ", ".join(sorted(POLICIES))
-        raise InvalidParameterError(f"unknown policy {name!r}; choose one of: {known}", value=name)
+        raise InvalidParameterError(f"unknown policy {name!r}: the name must be one of: {known}", value=name)
     accepted = [field.alias for field in attrs.fields(cls) if field.init] if attrs.has(cls) else None
     for key in options:
         if accepted is not None and key not in accepted:
@@ -705,14 +721,14 @@ def policy_from_dict(data: Mapping[str, Any]) -> Policy:
     True
     """
     if not isinstance(data, Mapping) or "policy" not in data:
-        raise InvalidParameterError(f"a policy document needs a 'policy' name; got {data!r:.200}", value=data)
+        raise InvalidParameterError(f"data (a policy document) needs a 'policy' name; got {data!r:.200}", value=data)
     if not isinstance(data["policy"], str):
-        raise InvalidParameterError(f"a policy document's 'policy' must be a name (a string); got {data['policy']!r:.80}",
-                                    value=data["policy"])
+        raise InvalidParameterError(f"data (a policy document): its 'policy' must be a name (a string); got "
+                                    f"{data['policy']!r:.80}", value=data["policy"])
     options: dict[str, Any] = {}
     for key, value in data.items():
         if not isinstance(key, str):
-            raise InvalidParameterError(f"a policy document's keys must be strings; got {key!r:.80}", value=key)
+            raise InvalidParameterError(f"data (a policy document): keys must be strings; got {key!r:.80}", value=key)
         if key != "policy":
             options[key] = rule_from_dict(value) if isinstance(value, Mapping) and "rule" in value else value
     return policy_from_name(data["policy"], **options)

@@ -10,8 +10,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import load_json_document, require_fields
-from personalise.exceptions import InvalidParameterError
+from personalise._random import RNG_BLOCK
+from personalise._validation import as_array, check_id, check_ids, check_int, load_json_document, require_fields
+from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.simulation.model import INDEPENDENT, LearnerModel
 from personalise.simulation.policies import policy_from_dict
 
@@ -35,19 +36,73 @@ SUMMARY_COLUMNS = (
 """Per-step summary columns of :attr:`SimulationResult.summary` (see there)."""
 
 
-def _ids(values: Any) -> tuple[Hashable, ...]:
-    return tuple(values)
+#: name -> (dtype, element kinds accepted, ndim, largest value) of the outcome arrays of a result.
+_TABLES: dict[str, tuple[Any, str, int, int | None]] = {
+    "attainment": (np.int16, "iu", 2, int(np.iinfo(np.int16).max)),
+    "goal_reached": (np.bool_, "b", 2, None),
+    "practice_correct": (np.int64, "iu", 1, int(np.iinfo(np.int64).max)),
+    "practice_attempts": (np.int64, "iu", 1, int(np.iinfo(np.int64).max)),
+    "final_state": (np.int8, "iu", 2, INDEPENDENT),
+    "trajectories": (np.int8, "iu", 3, INDEPENDENT),
+}
 
 
-def _frozen(dtype: Any) -> Any:
-    def convert(value: Any) -> Any:
-        if value is None:
+def _table(name: str) -> Any:
+    """An outcome array field: checked (kind, ndim, range), copied once and frozen; NaN, floats, text refused."""
+    dtype, kinds, ndim, high = _TABLES[name]
+
+    def convert(value: Any) -> NDArray[Any] | None:
+        if value is None and name == "trajectories":
             return None
-        array = np.array(value, dtype=dtype)  # one copy at construction
-        array.flags.writeable = False
-        return array
+        array = as_array(value, name, kinds="biuf", ndim=ndim)
+        if array.size and array.dtype.kind not in kinds:  # an empty list reads as float64: it holds no values
+            wanted = "True or False" if kinds == "b" else "integers"
+            raise InvalidParameterError(f"{name} must hold {wanted}; got dtype {array.dtype}", value=array.dtype)
+        if array.size and high is not None:
+            as_array(array, name, kinds=kinds, low=0, high=high)
+        frozen = np.array(array, dtype=dtype)  # one copy at construction
+        frozen.flags.writeable = False
+        return frozen
 
     return attrs.field(converter=convert, eq=attrs.cmp_using(eq=np.array_equal), repr=False)
+
+
+def _skill_ids(values: Any) -> tuple[Hashable, ...]:
+    return check_ids(values, "skill_ids")
+
+
+def _sequence(values: Any) -> tuple[Hashable, ...]:
+    return check_ids(values, "sequence")
+
+
+def _entropy(value: Any) -> int:
+    return check_int(value, "entropy", minimum=0)
+
+
+def _class_size(value: Any) -> int:
+    return check_int(value, "class_size", minimum=1, maximum=RNG_BLOCK)
+
+
+def _policy_name(policy: Any) -> str:
+    if isinstance(policy, Mapping):
+        return str(policy.get("policy", "?"))
+    return str(getattr(policy, "name", type(policy).__name__))
+
+
+def _check_policy(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, Mapping):  # a policy document that is not a built-in policy (from from_json)
+        if not isinstance(value.get("policy"), str):
+            raise InvalidParameterError(f"policy as a document must have a 'policy' name (a string); got {value!r:.80}",
+                                        value=value)
+    elif isinstance(value, type) or not (callable(getattr(value, "start", None))
+                                         and isinstance(getattr(value, "name", None), str)):
+        raise InvalidParameterError(f"policy must follow the Policy protocol (a name and start(setting)) or be a "
+                                    f"policy document; got {value!r:.80}", value=value)
+
+
+def _check_model(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, LearnerModel):
+        raise InvalidParameterError(f"model must be a LearnerModel; got {value!r:.80}", value=value)
 
 
 @attrs.frozen
@@ -89,6 +144,17 @@ class SimulationResult:
     trajectories : ndarray of int8, shape (n_steps + 1, n_learners, n_skills), optional
         Every step's latent states, when asked for.
 
+    Raises
+    ------
+    InvalidParameterError
+        If a field has the wrong type or a value out of range (ids that are
+        not ids or repeat, a sequence or goal outside ``skill_ids``, a
+        negative ``entropy``, counts that are not integers or exceed the
+        sequence or the cohort, states outside 0-2); the message names it.
+    ShapeError
+        If an outcome array's shape disagrees with ``attainment``'s
+        (n_steps + 1, n_learners) or with ``skill_ids``.
+
     Examples
     --------
     >>> import personalise as pl
@@ -102,22 +168,74 @@ class SimulationResult:
     7.5
     """
 
-    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_ids)
-    sequence: tuple[Hashable, ...] = attrs.field(converter=_ids)
+    skill_ids: tuple[Hashable, ...] = attrs.field(converter=_skill_ids)
+    sequence: tuple[Hashable, ...] = attrs.field(converter=_sequence)
     goal: Hashable | None
-    policy: Any = attrs.field(eq=False)
-    model: LearnerModel
-    entropy: int
-    class_size: int
-    attainment: NDArray[np.int16] = _frozen(np.int16)
-    goal_reached: NDArray[np.bool_] = _frozen(np.bool_)
-    practice_correct: NDArray[np.int64] = _frozen(np.int64)
-    practice_attempts: NDArray[np.int64] = _frozen(np.int64)
-    final_state: NDArray[np.int8] = _frozen(np.int8)
-    trajectories: NDArray[np.int8] | None = _frozen(np.int8)
+    policy: Any = attrs.field(eq=False, validator=_check_policy)
+    model: LearnerModel = attrs.field(validator=_check_model)
+    entropy: int = attrs.field(converter=_entropy)
+    class_size: int = attrs.field(converter=_class_size)
+    attainment: NDArray[np.int16] = _table("attainment")
+    goal_reached: NDArray[np.bool_] = _table("goal_reached")
+    practice_correct: NDArray[np.int64] = _table("practice_correct")
+    practice_attempts: NDArray[np.int64] = _table("practice_attempts")
+    final_state: NDArray[np.int8] = _table("final_state")
+    trajectories: NDArray[np.int8] | None = _table("trajectories")
+
+    def __attrs_post_init__(self) -> None:
+        ids, sequence = self.skill_ids, self.sequence
+        for name, values in (("skill_ids", ids), ("sequence", sequence)):
+            if not values:
+                raise InvalidParameterError(f"{name} must hold at least one skill", value=name)
+            if len(set(values)) != len(values):
+                raise InvalidParameterError(f"{name} must not repeat a skill", value=name)
+        known = set(ids)
+        stray = next((skill for skill in sequence if skill not in known), None)
+        if stray is not None:
+            raise InvalidParameterError(f"sequence holds {stray!r:.80}, which is not in skill_ids", value=stray)
+        if self.goal is not None and check_id(self.goal, "goal") not in set(sequence):
+            raise InvalidParameterError(f"goal must be a skill of sequence (or None); got {self.goal!r:.80}",
+                                        value=self.goal)
+        rows, n = self.attainment.shape
+        if rows == 0:
+            raise ShapeError("attainment must have a row for before the first step; got 0 rows", value=0)
+        shapes = {"goal_reached": (rows, n), "practice_correct": (rows - 1,), "practice_attempts": (rows - 1,),
+                  "final_state": (n, len(ids)), "trajectories": (rows, n, len(ids))}
+        for name, shape in shapes.items():
+            array = getattr(self, name)
+            if array is not None and array.shape != shape:
+                raise ShapeError(f"{name} must have shape {shape} (from attainment's (n_steps + 1, n_learners) = "
+                                 f"{(rows, n)} and the {len(ids)} skill_ids); got {array.shape}", value=array.shape)
+        if n and int(self.attainment.max()) > len(sequence):
+            raise InvalidParameterError(f"attainment counts skills of sequence: at most {len(sequence)}; got "
+                                        f"{int(self.attainment.max())}", value=int(self.attainment.max()))
+        attempts = self.practice_attempts
+        if attempts.size and (int(attempts.max()) > n or bool(np.any(self.practice_correct > attempts))):
+            raise InvalidParameterError(f"practice_correct and practice_attempts must satisfy 0 <= correct <= "
+                                        f"attempts <= n_learners ({n}) at every step", value=attempts.tolist()[:10])
+        if self.trajectories is not None and not np.array_equal(self.trajectories[-1], self.final_state):
+            raise InvalidParameterError("final_state must equal the last step of trajectories", value=None)
+        if isinstance(self.policy, Mapping):
+            object.__setattr__(self, "policy", dict(self.policy))
+
+    @classmethod
+    def _trusted(cls, **fields: Any) -> SimulationResult:
+        """A result from :func:`~personalise.simulate`'s own, already consistent parts: no checks, no copies.
+
+        The arrays must be fresh (owned by nobody else); they are frozen in place.
+        """
+        result = cls.__new__(cls)
+        for field in attrs.fields(cls):
+            value = fields[field.name]
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            elif field.name in ("skill_ids", "sequence"):
+                value = tuple(value)
+            object.__setattr__(result, field.name, value)
+        return result
 
     def __repr__(self) -> str:
-        name = getattr(self.policy, "name", type(self.policy).__name__)
+        name = _policy_name(self.policy)
         first, last = (float(row.mean()) if row.size else float("nan") for row in (self.attainment[0], self.attainment[-1]))
         return (
             f"SimulationResult(policy={name!r}, n_learners={self.n_learners}, n_steps={self.n_steps}, "
@@ -258,7 +376,7 @@ class SimulationResult:
             raise ImportError("to_frame needs pandas: pip install 'personalise[pandas]'") from error
         summary = self.summary
         frame = pd.DataFrame({"step": np.arange(self.n_steps + 1), **summary})
-        frame["policy"] = getattr(self.policy, "name", type(self.policy).__name__)
+        frame["policy"] = _policy_name(self.policy)
         return frame
 
     def plot(self, *, ax: Any = None, label: str | None = None) -> Any:
@@ -285,7 +403,7 @@ class SimulationResult:
             _, ax = plt.subplots(figsize=(6, 3.5))
         summary = self.summary
         steps = np.arange(self.n_steps + 1)
-        name = label or getattr(self.policy, "name", type(self.policy).__name__)
+        name = label or _policy_name(self.policy)
         (line,) = ax.plot(steps, summary["mean"], label=name)
         ax.fill_between(steps, summary["q1"], summary["q3"], alpha=0.2, color=line.get_color())
         ax.set_xlabel("step")
@@ -295,7 +413,10 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as a JSON-ready dict with a ``"schema"`` field (see :meth:`from_json`)."""
-        policy = self.policy.to_dict() if hasattr(self.policy, "to_dict") else {"policy": getattr(self.policy, "name", "?")}
+        if isinstance(self.policy, Mapping):
+            policy = dict(self.policy)
+        else:
+            policy = self.policy.to_dict() if hasattr(self.policy, "to_dict") else {"policy": _policy_name(self.policy)}
         return {
             "schema": SCHEMA,
             "skill_ids": list(self.skill_ids),
@@ -331,28 +452,40 @@ class SimulationResult:
         """Rebuild a result from :meth:`to_json` output."""
         data = load_json_document(document, SCHEMA)
         require_fields(data, [f.name for f in attrs.fields(cls)], "a simulation result")
+        for name, kind, what in (("skill_ids", list, "a list"), ("policy", Mapping, "an object"),
+                                 ("model", Mapping, "an object")):
+            if not isinstance(data[name], kind):
+                raise InvalidParameterError(f"document: a simulation result's {name!r} must be {what}; got "
+                                            f"{data[name]!r:.80}", value=name)
+        entropy = data["entropy"]
+        if isinstance(entropy, str) and entropy.isascii() and entropy.isdigit():
+            entropy = int(entropy)  # written as text: it is wider than a JSON number
+        elif not isinstance(entropy, int) or isinstance(entropy, bool):
+            raise InvalidParameterError(f"document: a simulation result's 'entropy' must be a non-negative whole "
+                                        f"number (as text); got {entropy!r:.80}", value="entropy")
         policy_data = data["policy"]
         try:
             policy: Any = policy_from_dict(policy_data)
         except InvalidParameterError:
-            policy = dict(policy_data)
-        empty = (0, len(data["skill_ids"]))
+            policy = dict(policy_data)  # not a built-in policy: kept as its document
+        n_skills = len(data["skill_ids"])
+        final_state, trajectories = data["final_state"], data["trajectories"]
+        if isinstance(final_state, list) and not final_state:  # no learners: JSON keeps no column count
+            final_state = np.zeros((0, n_skills), np.int8)
+        if isinstance(trajectories, list) and trajectories and all(row == [] for row in trajectories):
+            trajectories = np.zeros((len(trajectories), 0, n_skills), np.int8)
         return cls(
             skill_ids=data["skill_ids"],
             sequence=data["sequence"],
             goal=data["goal"],
             policy=policy,
-            model=LearnerModel.from_dict(dict(data["model"])),
-            entropy=int(data["entropy"]),
-            class_size=int(data["class_size"]),
+            model=LearnerModel.from_dict(data["model"]),
+            entropy=entropy,
+            class_size=data["class_size"],
             attainment=data["attainment"],
             goal_reached=data["goal_reached"],
             practice_correct=data["practice_correct"],
             practice_attempts=data["practice_attempts"],
-            final_state=data["final_state"] if data["final_state"] else np.zeros(empty, np.int8),
-            trajectories=None
-            if data["trajectories"] is None
-            else np.array(data["trajectories"], dtype=np.int8).reshape(
-                len(data["attainment"]), len(data["attainment"][0]) if data["attainment"] else 0, len(data["skill_ids"])
-            ),
+            final_state=final_state,
+            trajectories=trajectories,
         )

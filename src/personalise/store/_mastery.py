@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from personalise._kernels import bkt as BK
+from personalise._validation import parse_json
 from personalise.content.bkt_params import BKTParams
 from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, StoreError, UnknownSkillError
@@ -52,7 +53,7 @@ Row = tuple[Any, ...]
 
 def params_key(params: BKTParams, pass_mark: float) -> str:
     """The cache key of a learner model: 96 bits of the SHA-256 of its parameters and pass mark."""
-    text = json.dumps({"params": json.loads(params.to_json()), "pass_mark": pass_mark}, sort_keys=True)
+    text = json.dumps({"params": parse_json(params.to_json(), "the BKT parameters", error=InvalidParameterError), "pass_mark": pass_mark}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 

@@ -20,7 +20,12 @@ from personalise._validation import check_threshold, parse_json, read_text
 from personalise.content.bkt_params import BKTParams
 from personalise.content.next_steps import recommend_next
 from personalise.content.recommendations import Recommendations
-from personalise.exceptions import EvidenceError, InvalidParameterError, StoreError
+from personalise.exceptions import (
+    EvidenceError,
+    InvalidParameterError,
+    PersonaliseError,
+    StoreError,
+)
 from personalise.graph import CompiledGraph
 from personalise.scaffolds.scaffold import Scaffold
 from personalise.scaffolds.state import ScaffoldState
@@ -162,7 +167,7 @@ def export(store: Any, path: str | os.PathLike[str]) -> int:
             key=lambda row: (row[0], int(row[1])),
         ):
             lines.append({"record": "scaffold", "learner_id": codec.decode_one("learner", learner),
-                          "opened": str(np.datetime64(int(opened), "us")) + "Z", "scaffold": json.loads(document)})
+                          "opened": str(np.datetime64(int(opened), "us")) + "Z", "scaffold": parse_json(document, "a stored scaffold", error=StoreError)})
     text = "\n".join(json.dumps(line, sort_keys=True) for line in lines) + "\n"
     try:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
@@ -173,40 +178,77 @@ def export(store: Any, path: str | os.PathLike[str]) -> int:
 
 
 def import_rows(store: Any, source: str | os.PathLike[str] | IO[str]) -> None:
-    """Load an export into an empty store (one transaction)."""
+    """Load an export into an empty store; every line is checked before anything is written."""
+    from personalise.io._files import in_file
+    from personalise.io.formats import from_rows
+
     text, name = read_text(source, "store export", inline=lambda s: s.lstrip().startswith("{"))
-    records = [parse_json(line, f"{name}, line {n}") for n, line in enumerate(text.splitlines(), start=1)
+    records = [(n, parse_json(line, name, line_offset=n - 1)) for n, line in enumerate(text.splitlines(), start=1)
                if line.strip()]
-    if not records or not isinstance(records[0], dict) or records[0].get("schema") != EXPORT_SCHEMA:
+    if not records or not isinstance(records[0][1], dict) or records[0][1].get("schema") != EXPORT_SCHEMA:
         raise EvidenceError(f"{name}: the first line must be the header {{'schema': {EXPORT_SCHEMA!r}, ...}}",
                             value=name)
     if len(store):
         raise StoreError(f"evidence store {store.where} is not empty; import into a new store", value=store.where)
-    kinds = records[0].get("kinds", {})
+    kinds = records[0][1].get("kinds", {})
     if not isinstance(kinds, dict) or any(k not in ("learner", "skill", "evidence") or v not in ("str", "int")
                                           for k, v in kinds.items()):
         raise EvidenceError(f"{name}: the header's 'kinds' must map learner/skill/evidence to 'str' or 'int'",
                             value=kinds)
+
+    def an_id(value: Any, column: str, where: str, *, optional: bool = False) -> Any:
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        if optional and value is None:
+            return None
+        wrong_kind = column in kinds and (kinds[column] == "int") != is_int
+        if not (is_int or (isinstance(value, str) and value)) or wrong_kind:
+            raise EvidenceError(f"{where}: the {column} id must be a non-empty "
+                                f"{'integer' if kinds.get(column) == 'int' else 'string'}; got {value!r:.80}",
+                                value=value)
+        return value
+
+    rows, numbers, tombstones, rosters, opened = [], [], [], {}, []
+    for n, record in records[1:]:
+        where = f"{name}, line {n}"
+        kind = record.get("record") if isinstance(record, dict) else None
+        if kind == "evidence":
+            rows.append({k: v for k, v in record.items() if k != "record"})
+            numbers.append(n)
+        elif kind == "tombstone":
+            tombstones.append((an_id(record.get("evidence_id"), "evidence", where),
+                               an_id(record.get("learner_id"), "learner", where, optional=True)))
+        elif kind == "roster":
+            class_id, learners = record.get("class_id"), record.get("learners")
+            if not isinstance(class_id, str) or not class_id or class_id in rosters:
+                raise EvidenceError(f"{where}: a roster needs a class id (a non-empty string, once); got "
+                                    f"{class_id!r:.80}", value=class_id)
+            if not isinstance(learners, list) or len({an_id(v, "learner", where) for v in learners}) != len(learners):
+                raise EvidenceError(f"{where}: the learners of class {class_id!r} must be a list of distinct ids",
+                                    value=class_id)
+            rosters[class_id] = learners
+        elif kind == "scaffold":
+            try:
+                scaffold = Scaffold.from_dict(record.get("scaffold"))
+                moment = _now_us(record.get("opened"))
+            except PersonaliseError as err:
+                raise in_file(err, where) from None
+            opened.append((an_id(record.get("learner_id"), "learner", where), scaffold, moment))
+        else:
+            raise EvidenceError(f"{where}: unknown record {kind!r:.80}", value=n)
+    try:
+        evidence = from_rows(rows, [], name, lines=numbers) if rows else None
+    except PersonaliseError as err:
+        raise in_file(err, name) from None
+    if evidence is not None:
+        for column, ids in (("learner", evidence.learner_ids), ("skill", evidence.skill_ids),
+                            ("evidence", evidence.evidence_ids)):
+            if column in kinds and kinds[column] != ("int" if ids.dtype.kind in "iu" else "str"):
+                raise EvidenceError(f"{name}: the header keeps {column} ids as {kinds[column]} but the evidence "
+                                    f"rows do not", value=column)
     with store.db.write():
         for column, kind in kinds.items():
             store.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
                              (f"kind:{column}", kind))
-    rows, tombstones, rosters, opened = [], [], {}, []
-    for n, record in enumerate(records[1:], start=2):
-        kind = record.get("record") if isinstance(record, dict) else None
-        if kind == "evidence":
-            rows.append({k: v for k, v in record.items() if k != "record"})
-        elif kind == "tombstone":
-            tombstones.append((record.get("evidence_id"), record.get("learner_id")))
-        elif kind == "roster":
-            rosters[record.get("class_id")] = record.get("learners")
-        elif kind == "scaffold":
-            opened.append((record.get("learner_id"), record.get("opened"), record.get("scaffold")))
-        else:
-            raise EvidenceError(f"{name}, line {n}: unknown record {kind!r}", value=n)
-    from personalise.io.formats import from_rows
-
-    evidence = from_rows(rows, [], "line") if rows else None
     if evidence is not None:
         store.add(evidence)
     db, codec = store.db, store._codec
@@ -217,5 +259,5 @@ def import_rows(store: Any, source: str | os.PathLike[str] | IO[str]) -> None:
                        (codec.encode_one("evidence", key), None if learner is None else codec.encode_one("learner", learner)))
     if rosters:
         store.set_roster(rosters)
-    for learner, moment, document in opened:
-        open_scaffold(store, learner, Scaffold.from_dict(document), moment)
+    for learner, scaffold, moment in opened:
+        open_scaffold(store, learner, scaffold, np.datetime64(moment, "us"))

@@ -20,7 +20,15 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from personalise._validation import check_threshold, format_timestamp
+from personalise._validation import (
+    as_array,
+    check_ids,
+    check_path,
+    check_sequence,
+    check_text,
+    check_threshold,
+    check_timestamps,
+)
 from personalise.content.bkt_params import BKTParams
 from personalise.content.recommendations import Recommendations
 from personalise.content.tracing import estimate_mastery
@@ -34,7 +42,7 @@ from personalise.graph import CompiledGraph
 from personalise.lesson import LessonPlan, plan_lesson
 from personalise.scaffolds.scaffold import Scaffold
 from personalise.scaffolds.state import ScaffoldState
-from personalise.store import _mastery, _schema, _views
+from personalise.store import _ledger, _mastery, _schema, _views
 from personalise.store._codec import Codec, chunks, micros
 from personalise.store._dialect import Dialect, connect
 
@@ -43,8 +51,31 @@ __all__ = ["AddReport", "EvidenceStore", "import_store", "open_store"]
 _DAY_US = 86_400_000_000
 
 
-def _pairs(value: Iterable[Any]) -> tuple[tuple[Hashable, str], ...]:
-    return tuple((key, str(reason)) for key, reason in value)
+def _pairs(value: Iterable[Any], name: str) -> tuple[tuple[Hashable, str], ...]:
+    pairs = []
+    for item in check_sequence(value, name) or ():
+        pair = check_sequence(item, f"each of {name}") or []
+        if len(pair) != 2:
+            raise InvalidParameterError(f"{name} must hold (id, reason) pairs; got {item!r:.80}", value=item)
+        key = check_ids(pair[:1], name)[0]
+        pairs.append((key, str(check_text(pair[1], f"the reason for {key!r} in {name}"))))
+    return tuple(pairs)
+
+
+def _added(value: Iterable[Any]) -> tuple[Hashable, ...]:
+    return check_ids(value, "added")
+
+
+def _duplicates(value: Iterable[Any]) -> tuple[Hashable, ...]:
+    return check_ids(value, "duplicates")
+
+
+def _conflicts(value: Iterable[Any]) -> tuple[tuple[Hashable, str], ...]:
+    return _pairs(value, "conflicts")
+
+
+def _rejected(value: Iterable[Any]) -> tuple[tuple[Hashable, str], ...]:
+    return _pairs(value, "rejected")
 
 
 @attrs.frozen
@@ -75,10 +106,10 @@ class AddReport:
     ('q1',)
     """
 
-    added: tuple[Hashable, ...] = attrs.field(default=(), converter=tuple)
-    duplicates: tuple[Hashable, ...] = attrs.field(default=(), converter=tuple)
-    conflicts: tuple[tuple[Hashable, str], ...] = attrs.field(default=(), converter=_pairs)
-    rejected: tuple[tuple[Hashable, str], ...] = attrs.field(default=(), converter=_pairs)
+    added: tuple[Hashable, ...] = attrs.field(default=(), converter=_added)
+    duplicates: tuple[Hashable, ...] = attrs.field(default=(), converter=_duplicates)
+    conflicts: tuple[tuple[Hashable, str], ...] = attrs.field(default=(), converter=_conflicts)
+    rejected: tuple[tuple[Hashable, str], ...] = attrs.field(default=(), converter=_rejected)
 
     def __repr__(self) -> str:
         return (f"AddReport(added={len(self.added)}, duplicates={len(self.duplicates)}, "
@@ -95,6 +126,22 @@ class AddReport:
         """
         return {"added": list(self.added), "duplicates": list(self.duplicates),
                 "conflicts": [list(c) for c in self.conflicts], "rejected": [list(r) for r in self.rejected]}
+
+
+def _optional_ids(values: object, name: str) -> None:
+    """Raise unless ``values`` is None or a sequence of ids (see ``check_ids``)."""
+    if values is not None:
+        for position, item in enumerate(check_ids(values, name)):
+            _key(item, name, position)
+
+
+def _key(value: object, name: str, position: int | None = None) -> None:
+    """Raise unless ``value`` can be a key of the ledger: a non-empty string or an integer (not a bool)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, int, np.integer)) or value == "":
+        where = "" if position is None else f" at position {position}"
+        raise InvalidParameterError(f"{name} must hold non-empty strings or integers; got {value!r:.80}{where}"
+                                    if position is not None else
+                                    f"{name} must be a non-empty string or an integer; got {value!r:.80}", value=value)
 
 
 def _check_params(params: object) -> BKTParams:
@@ -126,6 +173,9 @@ class EvidenceStore:
     """
 
     def __init__(self, db: Dialect) -> None:
+        if not all(callable(getattr(db, method, None)) for method in ("execute", "write", "close")):
+            raise InvalidParameterError(f"db must be a store dialect (open a store with open_store); got {db!r:.80}",
+                                        value=db)
         self._db: Dialect | None = db
         _schema.prepare(db)
         self._codec = Codec(db)
@@ -195,71 +245,10 @@ class EvidenceStore:
         (('q1', 'the ledger has score 1.0, not 0.0'),)
         """
         if not isinstance(evidence, Evidence):
-            raise InvalidParameterError(f"add takes an Evidence; got {type(evidence).__name__}", value=evidence)
+            raise InvalidParameterError(f"evidence must be an Evidence; got {type(evidence).__name__}", value=evidence)
         if not len(evidence):
             return AddReport()
-        codec, db = self._codec, self.db
-        n = len(evidence)
-        ids = codec.encode(evidence.evidence_ids)
-        learners = codec.encode(evidence.learner_ids)
-        skills = codec.encode(evidence.skill_ids)
-        scores = evidence.scores.tolist()
-        times = evidence.timestamps.astype(np.int64)
-        sources = evidence.sources.tolist() if evidence.sources is not None else [None] * n
-        with db.write():
-            codec.reload()
-            for column, array in (("learner", evidence.learner_ids), ("skill", evidence.skill_ids),
-                                  ("evidence", evidence.evidence_ids)):
-                codec.claim(column, array, reload=False)
-            voided: set[str] = set()
-            if db.execute("SELECT 1 FROM tombstones LIMIT 1"):
-                for part in chunks(ids):
-                    voided.update(r[0] for r in db.execute(
-                        f"SELECT evidence_id FROM tombstones WHERE evidence_id IN ({','.join('?' * len(part))})", part))
-            # in the order of the ledger's key, so that each page of its index is written once
-            candidates = sorted((i for i, key in enumerate(ids) if key not in voided), key=ids.__getitem__)
-            seq = int(db.execute("SELECT value FROM meta WHERE key = 'seq'")[0][0])
-            # Insert first and look for ids the ledger had only if some row was not inserted: an add of new
-            # rows (nearly every add) then reads nothing back. Rows not inserted leave their numbers unused.
-            t = times.tolist()
-            db.executemany(
-                "INSERT INTO evidence (evidence_id, learner_id, skill_id, score, t, source, seq) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (evidence_id) DO NOTHING",
-                [(ids[i], learners[i], skills[i], scores[i], t[i], sources[i], seq + 1 + k)
-                 for k, i in enumerate(candidates)],
-            )
-            inserted = int(db.execute("SELECT COUNT(*) FROM evidence WHERE seq > ?", (seq,))[0][0])
-            existing: dict[str, tuple[str, str, float, int]] = {}
-            if inserted < len(candidates):
-                mine = {ids[i]: seq + 1 + k for k, i in enumerate(candidates)}
-                for part in chunks(list(mine)):
-                    for row in db.execute(f"SELECT evidence_id, learner_id, skill_id, score, t, seq FROM evidence "
-                                          f"WHERE evidence_id IN ({','.join('?' * len(part))})", part):
-                        if int(row[5]) != mine[row[0]]:
-                            existing[row[0]] = (row[1], row[2], float(row[3]), int(row[4]))
-            added, duplicates, conflicts, rejected, new = [], [], [], [], []
-            shown = evidence.evidence_ids.tolist()
-            if not voided and not existing:
-                added, new = shown, list(range(n))
-            else:
-                for i, key in enumerate(ids):
-                    if key in voided:
-                        rejected.append((shown[i], "this id was voided; a voided id cannot come back"))
-                    elif key in existing:
-                        difference = _difference(existing[key], (learners[i], skills[i], scores[i], t[i]))
-                        (conflicts.append((shown[i], difference)) if difference else duplicates.append(shown[i]))
-                    else:
-                        new.append(i)
-                        added.append(shown[i])
-            if voided:  # a void that came before its statement now knows whose it is, so forget_learner erases it
-                db.executemany("UPDATE tombstones SET learner_id = ? WHERE evidence_id = ? AND learner_id IS NULL",
-                               [(learners[i], key) for i, key in enumerate(ids) if key in voided])
-            if inserted:
-                db.execute("UPDATE meta SET value = ? WHERE key = 'seq'", (str(seq + len(candidates)),))
-            if new:
-                _mastery.mark_late(db, codec, learners, skills, times, evidence.evidence_ids,
-                                   np.array(new, dtype=np.intp))
-        return AddReport(added, duplicates, conflicts, rejected)
+        return AddReport(*_ledger.write(self.db, self._codec, evidence))
 
     def void(self, evidence_ids: Iterable[Hashable]) -> tuple[Hashable, ...]:
         """Remove rows from the ledger and keep their ids as tombstones, so that they cannot be added again.
@@ -281,26 +270,9 @@ class EvidenceStore:
         if isinstance(evidence_ids, (str, bytes)) or not isinstance(evidence_ids, Iterable):
             raise InvalidParameterError(f"evidence_ids must be a sequence of ids; got {evidence_ids!r}",
                                         value=evidence_ids)
-        wanted = list(evidence_ids)
-        db, codec = self.db, self._codec
-        removed: list[Hashable] = []
-        with db.write():
-            codec.reload()
-            keys = [codec.encode_one("evidence", value) for value in wanted]
-            seq = int(db.execute("SELECT value FROM meta WHERE key = 'seq'")[0][0])
-            pairs = []
-            for value, key in zip(wanted, keys):
-                rows = db.execute("SELECT learner_id, skill_id FROM evidence WHERE evidence_id = ?", (key,))
-                learner = rows[0][0] if rows else None
-                if rows:
-                    pairs.append((rows[0][0], rows[0][1]))
-                    removed.append(value)
-                    db.execute("DELETE FROM evidence WHERE evidence_id = ?", (key,))
-                db.execute("INSERT INTO tombstones (evidence_id, learner_id, seq) VALUES (?, ?, ?) "
-                           "ON CONFLICT (evidence_id) DO NOTHING", (key, learner, seq))
-            _mastery.invalidate_pairs(db, pairs)
-            _mastery.bump_generation(db)
-        return tuple(removed)
+        for position, item in enumerate(check_ids(evidence_ids, "evidence_ids")):
+            _key(item, "evidence_ids", position)
+        return _ledger.void(self.db, self._codec, list(evidence_ids))
 
     def evidence(
         self,
@@ -323,6 +295,8 @@ class EvidenceStore:
         >>> store.evidence().evidence_ids.tolist(), store.evidence(learner_ids=["ann"]).evidence_ids.tolist()
         (['q2', 'q1'], ['q1'])
         """
+        _optional_ids(learner_ids, "learner_ids")
+        _optional_ids(skills, "skills")
         db, codec = self.db, self._codec
         codec.reload()
         clauses: list[str] = []
@@ -436,11 +410,12 @@ class EvidenceStore:
         >>> store.class_learners("4M")
         ('ann', 'bo')
         """
+        check_text(class_id, "class_id")
         self._codec.reload()
         rows = self.db.execute("SELECT learner_id FROM rosters WHERE class_id = ? ORDER BY position", (class_id,))
         if not rows:
             known = ", ".join(map(repr, self.classes())) or "none"
-            raise UnknownClassError(f"the store has no roster for class {class_id!r} (classes: {known})",
+            raise UnknownClassError(f"class_id: the store has no roster for class {class_id!r:.80} (classes: {known})",
                                     value=class_id)
         return tuple(self._codec.decode_one("learner", row[0]) for row in rows)
 
@@ -519,6 +494,8 @@ class EvidenceStore:
         """
         params = _check_params(params)
         mark = check_threshold(pass_mark, "pass_mark")
+        _optional_ids(learner_ids, "learner_ids")
+        check_text(class_id, "class_id", optional=True)
         rows = self._learners(learner_ids, class_id)
         if at is not None:
             moment = micros(at, "at")
@@ -546,7 +523,8 @@ class EvidenceStore:
         array([['2026-09-01T09:00:00.000000',                        'NaT'],
                [                       'NaT',                        'NaT']], dtype='datetime64[us]')
         """
-        learners = list(learner_ids)
+        learners = list(check_ids(learner_ids, "learner_ids"))
+        skills = check_ids(skills, "skills")
         codec = self._codec
         codec.reload()
         out = np.full((len(learners), len(skills)), np.datetime64("NaT"), dtype="datetime64[us]")
@@ -574,6 +552,9 @@ class EvidenceStore:
         >>> store.scaffolds().support
         array([[0.5]])
         """
+        _key(learner_id, "learner_id")
+        if at is not None:
+            check_timestamps([at], "at")
         _views.open_scaffold(self, learner_id, scaffold, at)
 
     def scaffolds(
@@ -597,6 +578,7 @@ class EvidenceStore:
         >>> store.scaffolds().opportunities
         array([[2]], dtype=int32)
         """
+        _optional_ids(learner_ids, "learner_ids")
         return _views.scaffolds(self, learner_ids, pass_mark, params)
 
     def recommend(
@@ -630,6 +612,9 @@ class EvidenceStore:
         >>> store.recommend(g, params, k=1, now="2026-12-01T09:00Z", half_life_days=30).term_names
         (('review',),)
         """
+        _optional_ids(learner_ids, "learner_ids")
+        if half_life_days is not None:
+            half_life_days = as_array(half_life_days, "half_life_days")
         return _views.recommend(self, graph, params, learner_ids=learner_ids, class_id=class_id, now=now,
                                 half_life_days=half_life_days, pass_mark=pass_mark, options=options)
 
@@ -669,6 +654,8 @@ class EvidenceStore:
         """
         if not isinstance(graph, CompiledGraph):
             raise InvalidParameterError(f"graph must be a CompiledGraph; got {type(graph).__name__}", value=graph)
+        if half_life_days is not None:
+            half_life_days = as_array(half_life_days, "half_life_days")
         table = self.mastery(params, learner_ids=learner_ids, class_id=class_id, pass_mark=pass_mark)
         if half_life_days is None:
             return plan_lesson(graph, table, **options)
@@ -682,6 +669,14 @@ class EvidenceStore:
         are written; derived state is not (it is rebuilt). Returns the number
         of records written.
 
+        Raises
+        ------
+        InvalidParameterError
+            If ``path`` is not a path (a ``str`` or ``os.PathLike``; an int
+            would be taken for a file descriptor).
+        StoreError
+            If the file cannot be written.
+
         Examples
         --------
         >>> import os, tempfile, personalise as pl
@@ -693,7 +688,7 @@ class EvidenceStore:
         >>> pl.import_store(path).evidence() == store.evidence()
         True
         """
-        return _views.export(self, path)
+        return _views.export(self, check_path(path, "path"))
 
     # ------------------------------------------------------------ erasure
     def forget_learner(self, learner_id: Hashable) -> int:
@@ -715,6 +710,7 @@ class EvidenceStore:
         >>> store.forget_learner("ann"), len(store)
         (1, 1)
         """
+        _key(learner_id, "learner_id")
         db, codec = self.db, self._codec
         self._memo = None  # it holds the learner's id and mastery too
         with db.write():
@@ -778,13 +774,3 @@ def open_store(target: str | os.PathLike[str] = ":memory:") -> EvidenceStore:
     """
     return EvidenceStore(connect(target))
 
-
-def _difference(old: tuple[str, str, float, int], new: tuple[str, str, float, int]) -> str:
-    """What differs between a ledger row and a row with the same id, in words ('' when nothing does)."""
-    for name, a, b in (("learner", old[0], new[0]), ("skill", old[1], new[1]), ("score", old[2], new[2])):
-        if a != b:
-            return f"the ledger has {name} {a!r}, not {b!r}"
-    if old[3] != new[3]:
-        shown = [format_timestamp(np.datetime64(value, "us")) for value in (old[3], new[3])]
-        return f"the ledger has time {shown[0]}, not {shown[1]}"
-    return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from types import MappingProxyType
@@ -12,8 +13,19 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation import (
+    as_array,
+    check_ids,
+    check_int,
+    check_json_id,
+    check_number,
+    check_sequence,
+    check_text,
+    check_texts,
+    load_json_document,
+    require_fields,
+)
 from personalise._validation import check_id as _check_id
-from personalise._validation import check_int, check_number, load_json_document, require_fields
 from personalise.exceptions import EvidenceError, InvalidParameterError
 
 __all__ = [
@@ -49,16 +61,19 @@ Ids = tuple[Hashable, ...]
 
 # ------------------------------------------------------------ hinge question
 def _check_skill(skill: object) -> Hashable:
+    if isinstance(skill, (float, np.floating)) and math.isnan(skill):
+        raise InvalidParameterError(f"skill must be a skill id; got {skill!r}", value=skill)
     return _check_id(skill, "a hinge question's skill")
 
 
 def _check_options(options: object) -> tuple[str, ...]:
     if isinstance(options, (str, bytes)) or not isinstance(options, Iterable):
-        raise InvalidParameterError(f"options must be a sequence of option ids; got {options!r}", value=options)
-    result = tuple(options)
+        raise InvalidParameterError(f"options must be a sequence of option ids; got {options!r:.80}", value=options)
+    result = tuple(check_sequence(options, "options") or ())
     for option in result:
         if not isinstance(option, str) or not option:
-            raise InvalidParameterError(f"every option id must be a non-empty string; got {option!r}", value=option)
+            raise InvalidParameterError(f"options must be non-empty strings (option ids); got {option!r:.80}",
+                                        value=option)
     if len(result) < 2:
         raise InvalidParameterError(f"a hinge question needs at least 2 options; got {len(result)}: {result!r}", value=result)
     repeated = [option for option, count in Counter(result).items() if count > 1]
@@ -201,7 +216,7 @@ class HingeQuestion:
     def from_dict(cls, data: Mapping[str, Any]) -> HingeQuestion:
         """Rebuild a question from :meth:`to_dict` output."""
         require_fields(data, ("skill", "options", "correct", "misconceptions"), "hinge question")
-        return cls(data["skill"], data["options"], data["correct"], data["misconceptions"], text=data.get("text"))
+        return cls(check_json_id(data["skill"], "field 'skill' of the hinge question"), data["options"], data["correct"], data["misconceptions"], text=data.get("text"))
 
     @classmethod
     def from_json(cls, document: str | bytes | Mapping[str, Any]) -> HingeQuestion:
@@ -250,20 +265,31 @@ def _freeze_answers(value: object) -> Mapping[Hashable, str | None]:
     return MappingProxyType(dict(value))
 
 
-def _str_tuple(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+def _str_tuple(values: Iterable[str], name: str) -> tuple[str, ...]:
+    return check_texts(values, name)
 
 
-def _id_tuple(values: Iterable[Hashable]) -> Ids:
-    return tuple(values)
+def _id_tuple(values: Iterable[Hashable], name: str) -> Ids:
+    return check_ids(values, name)
 
 
-def _id_tuples(values: Iterable[Iterable[Hashable]]) -> tuple[Ids, ...]:
-    return tuple(tuple(group) for group in values)
+def _id_tuples(values: Iterable[Iterable[Hashable]], name: str) -> tuple[Ids, ...]:
+    return tuple(check_ids(group, f"each of {name}") for group in check_sequence(values, name) or ())
 
 
 def _freeze_prevalence(value: Mapping[str, tuple[float, float]]) -> Mapping[str, tuple[float, float]]:
-    return MappingProxyType(dict(value))
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(f"prevalence must map misconceptions to (before, after) shares; got {value!r:.80}",
+                                    value=value)
+    frozen: dict[str, tuple[float, float]] = {}
+    for label, pair in value.items():
+        check_text(label, "prevalence")
+        shares = as_array(pair, f"prevalence[{label!r}]", dtype=np.float64, ndim=1, low=0.0, high=1.0)
+        if shares.shape != (2,):
+            raise InvalidParameterError(f"prevalence[{label!r}] must be a pair (before, after); got {pair!r:.80}",
+                                        value=pair)
+        frozen[label] = (float(shares[0]), float(shares[1]))
+    return MappingProxyType(frozen)
 
 
 def _one_of(choices: tuple[str, ...]) -> Any:
@@ -337,7 +363,8 @@ class Diagnosis:
                 unanswered.append(learner)
             elif not isinstance(option, str) or option not in question.options:
                 raise EvidenceError(
-                    f"learner {learner!r} chose option {option!r}, which the question does not have (options {question.options!r})",
+                    f"answers: learner {learner!r} chose option {option!r}, which the question does not have "
+                    f"(options {question.options!r})",
                     value=option,
                 )
             elif option == question.correct:
@@ -456,6 +483,6 @@ def diagnose(question: HingeQuestion, answers: Mapping[Any, str | None]) -> Diag
     ...     diagnose(q, {1: "E"})
     ... except ValueError as err:
     ...     print(err)
-    learner 1 chose option 'E', which the question does not have (options ('A', 'B', 'C', 'D'))
+    answers: learner 1 chose option 'E', which the question does not have (options ('A', 'B', 'C', 'D'))
     """
     return Diagnosis(question, answers)

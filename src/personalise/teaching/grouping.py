@@ -9,12 +9,16 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
+import numpy as np
 
 from personalise._validation import check_id as _check_id
 from personalise._validation import (
     check_int,
     check_learner_ids,
+    check_sequence,
     check_threshold,
+    is_text,
+    number_in,
 )
 from personalise.exceptions import EvidenceError, InvalidParameterError
 from personalise.teaching.diagnosis import (
@@ -42,6 +46,30 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ decision
+def _groups_by(values: Any) -> tuple[str, ...]:
+    return _str_tuple(values, "groups_by")
+
+
+def _members(values: Any) -> Ids:
+    return _id_tuple(values, "members")
+
+
+def _groups(values: Any) -> tuple[Ids, ...]:
+    return _id_tuples(values, "groups")
+
+
+def _check_basis(instance: object, attribute: object, basis: Hashable) -> None:
+    if basis is not None:
+        if isinstance(basis, (float, np.floating)) and math.isnan(basis):
+            raise InvalidParameterError(f"basis must be a misconception or skill id, or None; got {basis!r}",
+                                        value=basis)
+        _check_id(basis, "basis")
+
+
+#: The kinds of :class:`GroupingFinding`.
+FINDING_KINDS = ("fixed grouping", "tracking")
+
+
 @attrs.frozen
 class Decision:
     """The adjustment :func:`decide` recommends after a hinge question.
@@ -64,8 +92,8 @@ class Decision:
     """
 
     action: str = attrs.field(validator=_one_of(ACTIONS))
-    reason: str
-    groups_by: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    reason: str = attrs.field(validator=is_text())
+    groups_by: tuple[str, ...] = attrs.field(default=(), converter=_groups_by)
 
 
 def _check_share(value: object, name: str) -> float:
@@ -194,8 +222,8 @@ class Group:
     2
     """
 
-    basis: Hashable
-    members: Ids = attrs.field(converter=_id_tuple)
+    basis: Hashable = attrs.field(validator=_check_basis)
+    members: Ids = attrs.field(converter=_members)
     kind: str = attrs.field(validator=_one_of(GROUP_KINDS))
 
     @property
@@ -284,7 +312,7 @@ def flexible_groups(
     """
     if isinstance(learner_ids, (str, bytes)) or not isinstance(learner_ids, Iterable):
         raise InvalidParameterError(f"learner_ids must be a sequence of ids; got {learner_ids!r}", value=learner_ids)
-    ids = list(learner_ids)
+    ids = check_sequence(learner_ids, "learner_ids") or []
     ids = check_learner_ids(ids, len(ids))
     largest = None if max_size is None else check_int(max_size, "max_size", minimum=1)
     smallest = check_int(min_size, "min_size", minimum=1)
@@ -371,10 +399,10 @@ class GroupingFinding:
     'fixed grouping'
     """
 
-    kind: str
-    message: str
-    groups: tuple[Ids, ...] = attrs.field(converter=_id_tuples)
-    agreement: float
+    kind: str = attrs.field(validator=_one_of(FINDING_KINDS))
+    message: str = attrs.field(validator=is_text())
+    groups: tuple[Ids, ...] = attrs.field(converter=_groups)
+    agreement: float = attrs.field(validator=number_in(0.0, 1.0))
 
 
 def _labels(cycle: object, position: int) -> dict[Hashable, Hashable]:

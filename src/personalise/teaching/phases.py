@@ -8,6 +8,7 @@ one :class:`PlanItem` per group of learners who share what they do.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ from personalise.content.recommendations import (
     Recommendations,
     _namer,
 )
+from personalise._validation import as_array, check_id, check_ids, check_sequence, check_text, is_text, require_fields
 from personalise.exceptions import InvalidParameterError
 from personalise.graph import CompiledGraph
 from personalise.levels import Level
@@ -36,13 +38,38 @@ REVIEW_LINES = 3  # skills named in the daily review, at most
 
 
 def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+    return check_ids(value, "learners")
+
+
+def _instances(values: object, kind: type[Any], name: str) -> tuple[Any, ...]:
+    """``values`` as a tuple, every item a ``kind``; an error naming ``name`` otherwise."""
+    items = tuple(check_sequence(values, name) or ())
+    for position, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise InvalidParameterError(f"{name} must hold {kind.__name__} objects; got {item!r:.80} at {position}",
+                                        value=item)
+    return items
+
+
+def _check_level(instance: object, attribute: object, level: Level) -> None:
+    if not isinstance(level, Level):
+        raise InvalidParameterError(f"level must be a Level; got {level!r:.80}", value=level)
+
+
+def _check_skill(instance: object, attribute: object, skill: Hashable | None) -> None:
+    if skill is not None:
+        if isinstance(skill, (float, np.floating)) and math.isnan(skill):
+            raise InvalidParameterError(f"skill must be a skill id or None; got {skill!r}", value=skill)
+        check_id(skill, "skill")
 
 
 def _support(value: Iterable[float] | None) -> tuple[float, float] | None:
     if value is None:
         return None
-    low, high = (float(v) for v in value)
+    pair = as_array(value, "support", dtype=np.float64, ndim=1)
+    if pair.shape != (2,):
+        raise InvalidParameterError(f"support must be a range (low, high); got {value!r:.80}", value=value)
+    low, high = float(pair[0]), float(pair[1])
     if not 0.0 <= low <= high <= 1.0:
         raise InvalidParameterError(f"support must be a range (low, high) inside [0, 1]; got {(low, high)!r}",
                                     value=(low, high))
@@ -76,11 +103,11 @@ class PlanItem:
     'teaching'
     """
 
-    level: Level
-    what: str
-    reason: str
+    level: Level = attrs.field(validator=_check_level)
+    what: str = attrs.field(validator=is_text())
+    reason: str = attrs.field(validator=is_text())
     learners: tuple[Hashable, ...] = attrs.field(converter=_ids)
-    skill: Hashable | None = None
+    skill: Hashable | None = attrs.field(default=None, validator=_check_skill)
     support: tuple[float, float] | None = attrs.field(default=None, converter=_support)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,15 +123,19 @@ class PlanItem:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanItem:
         """Rebuild an item from :meth:`to_dict` output."""
+        if not isinstance(data, Mapping):
+            raise InvalidParameterError(f"a plan item must be a JSON object; got {data!r:.80}", value=data)
+        require_fields(data, ("level", "what", "reason", "learners"), "plan item")
         return cls(Level.from_name(data["level"]), data["what"], data["reason"], data["learners"],
                    data.get("skill"), data.get("support"))
 
 
 def _items(value: Iterable[PlanItem]) -> tuple[PlanItem, ...]:
-    return tuple(value)
+    return _instances(value, PlanItem, "items")
 
 
 def _phase_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    check_text(value, "name")
     phase_spec(value)  # raises InvalidParameterError naming an unknown phase
 
 
@@ -134,7 +165,7 @@ class Phase:
 
     name: str = attrs.field(validator=_phase_name)
     items: tuple[PlanItem, ...] = attrs.field(converter=_items)
-    note: str = ""
+    note: str = attrs.field(default="", validator=is_text())
 
     @property
     def title(self) -> str:

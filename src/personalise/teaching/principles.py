@@ -25,11 +25,11 @@ Examples
 from __future__ import annotations
 
 import functools
-import json
 from importlib import resources
 
 import attrs
 
+from personalise._validation import check_int, check_sequence, is_text, parse_json
 from personalise.exceptions import InvalidParameterError
 
 __all__ = ["PHASES", "PhaseSpec", "Principle", "principles_of_instruction"]
@@ -41,6 +41,19 @@ SOURCE = (
     "Rosenshine, B. (2012). Principles of Instruction: Research-Based Strategies That All Teachers "
     "Should Know. American Educator, 36(1), 12-19, 39."
 )
+
+
+#: Rosenshine gives ten principles.
+N_PRINCIPLES = 10
+
+
+def _check_number(instance: object, attribute: object, number: int) -> None:
+    check_int(number, "number", minimum=1, maximum=N_PRINCIPLES)
+
+
+def _numbers(values: object) -> tuple[int, ...]:
+    return tuple(check_int(value, "principles", minimum=1, maximum=N_PRINCIPLES)
+                 for value in check_sequence(values, "principles") or ())
 
 
 @attrs.frozen
@@ -65,10 +78,10 @@ class Principle:
     'Obtain a high success rate (about 80% in guided practice).'
     """
 
-    number: int
-    text: str
-    phase: str
-    source: str = SOURCE
+    number: int = attrs.field(validator=_check_number)
+    text: str = attrs.field(validator=is_text(empty=False))
+    phase: str = attrs.field(validator=is_text(empty=False))
+    source: str = attrs.field(default=SOURCE, validator=is_text())
 
 
 @attrs.frozen
@@ -93,10 +106,10 @@ class PhaseSpec:
     (5, 7, 8)
     """
 
-    name: str
-    title: str
-    principles: tuple[int, ...]
-    purpose: str
+    name: str = attrs.field(validator=is_text(empty=False))
+    title: str = attrs.field(validator=is_text())
+    principles: tuple[int, ...] = attrs.field(converter=_numbers)
+    purpose: str = attrs.field(validator=is_text())
 
 
 #: The phases of a lesson in Rosenshine's shape, in lesson order.
@@ -121,7 +134,7 @@ PHASE_NAMES: tuple[str, ...] = tuple(phase.name for phase in PHASES)
 def phase_spec(name: str) -> PhaseSpec:
     """The :class:`PhaseSpec` of a phase name (``InvalidParameterError`` naming it if unknown)."""
     for phase in PHASES:
-        if phase.name == name:
+        if isinstance(name, str) and phase.name == name:
             return phase
     raise InvalidParameterError(f"unknown lesson phase {name!r}; the phases are {list(PHASE_NAMES)}", value=name)
 
@@ -145,7 +158,7 @@ def principles_of_instruction() -> tuple[Principle, ...]:
     True
     """
     text = resources.files("personalise.data").joinpath("principles.json").read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = parse_json(text, "the bundled principles.json", error=InvalidParameterError)
     if data.get("schema") != _SCHEMA:  # pragma: no cover - the bundled file is tested
         raise InvalidParameterError(f"principles.json has schema {data.get('schema')!r}, expected {_SCHEMA!r}",
                                     value=data.get("schema"))

@@ -29,18 +29,33 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import json
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
-from personalise._validation import check_int, check_timestamps, format_timestamp
+from personalise._validation import (
+    check_int,
+    check_sequence,
+    check_text,
+    check_texts,
+    check_timestamps,
+    format_timestamp,
+    is_text,
+    load_json_document,
+    require_fields,
+)
 from personalise.exceptions import InvalidParameterError
 from personalise.experience.choice import ChoiceRecord
 from personalise.scaffolds.audit import audit_scaffolds
 from personalise.teaching.diagnosis import Diagnosis
-from personalise.teaching.review_vocabulary import ReviewComponent
+from personalise.teaching.review_vocabulary import (
+    ReviewComponent,
+    string_field,
+    strings_field,
+)
 from personalise.teaching.verification import Verification
 
 if TYPE_CHECKING:
@@ -48,6 +63,8 @@ if TYPE_CHECKING:
     from personalise.store import EvidenceStore
 
 __all__ = ["ComponentEvidence"]
+
+SCHEMA = "personalise.component_evidence/1"
 
 #: What an evidence store must offer to be read (duck typing: an EvidenceStore does).
 _STORE_METHODS = ("evidence", "classes", "class_learners", "scaffolds")
@@ -91,6 +108,21 @@ _NOTHING_PASSED = ("Pass the library's records (a store, diagnoses, verification
 MAX_OPPORTUNITIES = 10
 
 
+def _functions(values: object) -> tuple[str, ...]:
+    return check_texts(values, "functions")
+
+
+def _indicators(values: object) -> Indicators:
+    pairs = []
+    for pair in check_sequence(values, "indicators") or ():
+        items = check_sequence(pair, "each of indicators") or []
+        if len(items) != 2:
+            raise InvalidParameterError(f"indicators must hold (label, count) pairs; got {pair!r:.80}", value=pair)
+        label = check_text(items[0], "the label of an indicator in indicators")
+        pairs.append((str(label), check_int(items[1], f"indicators[{label!r}]", minimum=0)))
+    return tuple(pairs)
+
+
 @attrs.frozen
 class ComponentEvidence:
     """What the library records for one component of a self-review, beside the school's grade.
@@ -122,12 +154,12 @@ class ComponentEvidence:
     1
     """
 
-    component: str
-    label: str
-    grade: str | None
-    functions: tuple[str, ...]
-    indicators: Indicators
-    note: str
+    component: str = attrs.field(validator=is_text(empty=False))
+    label: str = attrs.field(validator=is_text())
+    grade: str | None = attrs.field(validator=is_text(optional=True))
+    functions: tuple[str, ...] = attrs.field(converter=_functions)
+    indicators: Indicators = attrs.field(converter=_indicators)
+    note: str = attrs.field(validator=is_text())
 
     def value(self, label: str) -> int:
         """The indicator called ``label``.
@@ -145,7 +177,7 @@ class ComponentEvidence:
         0
         """
         for name, value in self.indicators:
-            if name == label:
+            if isinstance(label, str) and name == label:
                 return value
         raise InvalidParameterError(f"no indicator {label!r} for {self.component!r}; the indicators are "
                                     f"{[name for name, _ in self.indicators]}", value=label)
@@ -157,6 +189,68 @@ class ComponentEvidence:
         lines += [f"  {name}: {value}" for name, value in self.indicators]
         lines.append(f"  {self.note}")
         return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evidence as a JSON-ready dict with a ``"schema"`` field (see :meth:`to_json`)."""
+        return {"schema": SCHEMA, "component": self.component, "label": self.label, "grade": self.grade,
+                "functions": list(self.functions), "indicators": [[name, value] for name, value in self.indicators],
+                "note": self.note}
+
+    def to_json(self, **options: Any) -> str:
+        """The evidence as a JSON document; ``options`` go to :func:`json.dumps`.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> found = pl.SelfReview.template().with_grade("afl", "B").evidence()[1]
+        >>> pl.ComponentEvidence.from_json(found.to_json()) == found
+        True
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ComponentEvidence:
+        """Rebuild the evidence from :meth:`to_dict` output (see :meth:`from_json`)."""
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> ComponentEvidence:
+        """Rebuild the evidence from :meth:`to_json` output (text or the parsed dict).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the document is not JSON or not an object, has another schema,
+            lacks a field, or a field has the wrong type (each named; an
+            indicator must be a ``[label, count]`` pair with an integer count).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.ComponentEvidence.from_json('{"schema": "personalise.component_evidence/1", "component": "afl", '
+        ...     '"label": "AfL", "grade": "B", "functions": ["diagnose"], "indicators": [["answers read", 3]], '
+        ...     '"note": ""}').value("answers read")
+        3
+        """
+        data = load_json_document(document, SCHEMA)
+        what = "component evidence"
+        require_fields(data, ("component", "label", "grade", "functions", "indicators", "note"), what)
+        grade = data["grade"]
+        if grade is not None and not isinstance(grade, str):
+            raise InvalidParameterError(f"{what}: field 'grade' must be a string or null; got {grade!r:.80}",
+                                        value=grade)
+        raw = data["indicators"]
+        if not isinstance(raw, list):
+            raise InvalidParameterError(f"{what}: field 'indicators' must be a list; got {raw!r:.80}", value=raw)
+        indicators = []
+        for position, pair in enumerate(raw):
+            if (not isinstance(pair, list) or len(pair) != 2 or not isinstance(pair[0], str)
+                    or isinstance(pair[1], bool) or not isinstance(pair[1], int)):
+                raise InvalidParameterError(f"{what}: indicator {position} must be a [label, count] pair with an "
+                                            f"integer count; got {pair!r:.80}", value=pair)
+            indicators.append((pair[0], pair[1]))
+        return cls(string_field(data, "component", what), string_field(data, "label", what), grade,
+                   strings_field(data, "functions", what), tuple(indicators), string_field(data, "note", what))
 
     def _repr_html_(self) -> str:
         e = html.escape
@@ -171,7 +265,7 @@ def _items(values: Iterable[Any], kind: type, name: str) -> list[Any]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InvalidParameterError(f"{name} must be a sequence of {kind.__name__} objects; got {values!r}",
                                     value=values)
-    items = list(values)
+    items = check_sequence(values, name) or []
     for position, item in enumerate(items):
         if not isinstance(item, kind):
             raise InvalidParameterError(f"{name} must hold {kind.__name__} objects; got {item!r} at position "

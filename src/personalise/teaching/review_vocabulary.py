@@ -29,16 +29,72 @@ from typing import Any
 
 import attrs
 
-from personalise._validation import load_json_document, require_fields
+from personalise._validation import (
+    check_sequence,
+    check_texts,
+    is_flag,
+    is_text,
+    load_json_document,
+    parse_json,
+    require_fields,
+)
 from personalise.exceptions import InvalidParameterError
 
 __all__ = ["ReviewComponent", "ReviewFramework", "ReviewScale", "review_frameworks", "review_scale"]
 
 VOCABULARY_SCHEMA = "personalise.self_review_vocabulary/1"
+COMPONENT_SCHEMA = "personalise.review_component/1"
+FRAMEWORK_SCHEMA = "personalise.review_framework/1"
+SCALE_SCHEMA = "personalise.review_scale/1"
 
 
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def string_field(data: Mapping[str, Any], field: str, what: str) -> str:
+    """``data[field]``, which must be a string (an ``InvalidParameterError`` naming the field otherwise)."""
+    value = data[field]
+    if not isinstance(value, str):
+        raise InvalidParameterError(f"{what}: field {field!r} must be a string; got {value!r:.80}", value=value)
+    return value
+
+
+def strings_field(data: Mapping[str, Any], field: str, what: str) -> tuple[str, ...]:
+    """``data[field]``, which must be a list of strings, as a tuple."""
+    value = data[field]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidParameterError(f"{what}: field {field!r} must be a list of strings; got {value!r:.80}",
+                                    value=value)
+    return tuple(value)
+
+
+def _bool_field(data: Mapping[str, Any], field: str, what: str) -> bool:
+    value = data[field]
+    if not isinstance(value, bool):
+        raise InvalidParameterError(f"{what}: field {field!r} must be true or false; got {value!r:.80}", value=value)
+    return value
+
+
+def _aliases(values: Any) -> tuple[str, ...]:
+    return check_texts(values, "aliases")
+
+
+def _grades(values: Any) -> tuple[str, ...]:
+    return check_texts(values, "grades")
+
+
+def _descriptors(values: Any) -> tuple[str, ...]:
+    return check_texts(values, "descriptors")
+
+
+def _components(values: Any) -> tuple[Any, ...]:
+    items = tuple(check_sequence(values, "components") or ())
+    for position, item in enumerate(items):
+        if not isinstance(item, ReviewComponent):
+            raise InvalidParameterError(f"components must hold ReviewComponents; got {item!r:.80} at {position}",
+                                        value=item)
+    return items
 
 
 @attrs.frozen
@@ -68,11 +124,11 @@ class ReviewComponent:
     "Assessment for learning and the use of evidence and dialogue to identify every pupil's learning needs"
     """
 
-    code: str
-    label: str
-    description: str
-    source: str
-    aliases: tuple[str, ...] = ()
+    code: str = attrs.field(validator=is_text(empty=False))
+    label: str = attrs.field(validator=is_text(empty=False))
+    description: str = attrs.field(validator=is_text())
+    source: str = attrs.field(validator=is_text())
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_aliases)
 
     def names(self) -> tuple[str, ...]:
         """The code, the label and the aliases: every name that finds this component.
@@ -84,6 +140,52 @@ class ReviewComponent:
         ('learning-to-learn', 'Learning how to learn', 'learning to learn')
         """
         return (self.code, self.label, *self.aliases)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The component as a JSON-ready dict with a ``"schema"`` field (see :meth:`to_json`)."""
+        return {"schema": COMPONENT_SCHEMA, "code": self.code, "label": self.label,
+                "description": self.description, "source": self.source, "aliases": list(self.aliases)}
+
+    def to_json(self, **options: Any) -> str:
+        """The component as a JSON document; ``options`` go to :func:`json.dumps`.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> afl = pl.review_frameworks()[1].components[0]
+        >>> pl.ReviewComponent.from_json(afl.to_json()) == afl
+        True
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReviewComponent:
+        """Rebuild a component from :meth:`to_dict` output (see :meth:`from_json`)."""
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> ReviewComponent:
+        """Rebuild a component from :meth:`to_json` output (text or the parsed dict).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the document is not JSON or not an object, has another schema,
+            lacks a field, or a field has the wrong type (each named).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.ReviewComponent.from_json('{"schema": "personalise.review_component/1", "code": "afl", '
+        ...     '"label": "Assessment for learning", "description": "", "source": "", "aliases": ["AfL"]}').names()
+        ('afl', 'Assessment for learning', 'AfL')
+        """
+        data = load_json_document(document, COMPONENT_SCHEMA)
+        what = "review component"
+        require_fields(data, ("code", "label", "description", "source", "aliases"), what)
+        return cls(string_field(data, "code", what), string_field(data, "label", what),
+                   string_field(data, "description", what), string_field(data, "source", what),
+                   strings_field(data, "aliases", what))
 
 
 @attrs.frozen
@@ -118,13 +220,13 @@ class ReviewFramework:
     ['afl', 'teaching-strategies', 'curriculum', 'organisation', 'partnership']
     """
 
-    name: str
-    title: str
-    source: str
-    edition: str
-    verified: bool
-    caveat: str
-    components: tuple[ReviewComponent, ...]
+    name: str = attrs.field(validator=is_text(empty=False))
+    title: str = attrs.field(validator=is_text())
+    source: str = attrs.field(validator=is_text())
+    edition: str = attrs.field(validator=is_text())
+    verified: bool = attrs.field(validator=is_flag)
+    caveat: str = attrs.field(validator=is_text())
+    components: tuple[ReviewComponent, ...] = attrs.field(converter=_components)
 
     def component(self, name: str) -> ReviewComponent:
         """The component named ``name``: its code, label or an alias (case and spacing ignored).
@@ -163,6 +265,63 @@ class ReviewFramework:
         """
         return self.source + ("" if self.verified else " [not checked against the primary text]")
 
+    def to_dict(self) -> dict[str, Any]:
+        """The framework as a JSON-ready dict with a ``"schema"`` field, its components nested (see :meth:`to_json`)."""
+        return {"schema": FRAMEWORK_SCHEMA, "name": self.name, "title": self.title, "source": self.source,
+                "edition": self.edition, "verified": self.verified, "caveat": self.caveat,
+                "components": [component.to_dict() for component in self.components]}
+
+    def to_json(self, **options: Any) -> str:
+        """The framework as a JSON document; ``options`` go to :func:`json.dumps`.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> dfes = pl.review_frameworks()[1]
+        >>> pl.ReviewFramework.from_json(dfes.to_json()) == dfes
+        True
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReviewFramework:
+        """Rebuild a framework from :meth:`to_dict` output (see :meth:`from_json`)."""
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> ReviewFramework:
+        """Rebuild a framework from :meth:`to_json` output (text or the parsed dict).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the document is not JSON or not an object, has another schema,
+            lacks a field, or a field or a component has the wrong type (each
+            named).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> text = pl.review_frameworks()[0].to_json()
+        >>> [c.code for c in pl.ReviewFramework.from_json(text).components][:2]
+        ['learning-to-learn', 'afl']
+        """
+        data = load_json_document(document, FRAMEWORK_SCHEMA)
+        what = "review framework"
+        require_fields(data, ("name", "title", "source", "edition", "verified", "caveat", "components"), what)
+        raw = data["components"]
+        if not isinstance(raw, list):
+            raise InvalidParameterError(f"{what}: field 'components' must be a list; got {raw!r:.80}", value=raw)
+        components = []
+        for position, item in enumerate(raw):
+            try:
+                components.append(ReviewComponent.from_json(item))
+            except InvalidParameterError as err:
+                raise InvalidParameterError(f"{what}: component {position}: {err}", value=err.value) from None
+        return cls(string_field(data, "name", what), string_field(data, "title", what),
+                   string_field(data, "source", what), string_field(data, "edition", what),
+                   _bool_field(data, "verified", what), string_field(data, "caveat", what), tuple(components))
+
 
 @attrs.frozen
 class ReviewScale:
@@ -196,12 +355,12 @@ class ReviewScale:
     "Not yet on the school's agenda"
     """
 
-    grades: tuple[str, ...]
-    descriptors: tuple[str, ...]
-    direction: str
-    source: str
-    verified: bool
-    caveat: str
+    grades: tuple[str, ...] = attrs.field(converter=_grades)
+    descriptors: tuple[str, ...] = attrs.field(converter=_descriptors)
+    direction: str = attrs.field(validator=is_text())
+    source: str = attrs.field(validator=is_text())
+    verified: bool = attrs.field(validator=is_flag)
+    caveat: str = attrs.field(validator=is_text())
 
     @property
     def most_developed(self) -> str:
@@ -246,6 +405,56 @@ class ReviewScale:
         """
         checked = self.check(grade)
         return "not yet graded" if checked is None else self.descriptors[self.grades.index(checked)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scale as a JSON-ready dict with a ``"schema"`` field (see :meth:`to_json`)."""
+        return {"schema": SCALE_SCHEMA, "grades": list(self.grades), "descriptors": list(self.descriptors),
+                "direction": self.direction, "source": self.source, "verified": self.verified,
+                "caveat": self.caveat}
+
+    def to_json(self, **options: Any) -> str:
+        """The scale as a JSON document; ``options`` go to :func:`json.dumps`.
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> scale = pl.review_scale()
+        >>> pl.ReviewScale.from_json(scale.to_json()) == scale
+        True
+        """
+        return json.dumps(self.to_dict(), ensure_ascii=False, **options)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ReviewScale:
+        """Rebuild a scale from :meth:`to_dict` output (see :meth:`from_json`)."""
+        return cls.from_json(data)
+
+    @classmethod
+    def from_json(cls, document: str | bytes | Mapping[str, Any]) -> ReviewScale:
+        """Rebuild a scale from :meth:`to_json` output (text or the parsed dict).
+
+        Raises
+        ------
+        InvalidParameterError
+            If the document is not JSON or not an object, has another schema,
+            lacks a field, a field has the wrong type, or there is not one
+            descriptor per grade (each named).
+
+        Examples
+        --------
+        >>> import personalise as pl
+        >>> pl.ReviewScale.from_json(pl.review_scale().to_json()).descriptor("C")
+        'At the planning and development stage'
+        """
+        data = load_json_document(document, SCALE_SCHEMA)
+        what = "review scale"
+        require_fields(data, ("grades", "descriptors", "direction", "source", "verified", "caveat"), what)
+        grades, descriptors = strings_field(data, "grades", what), strings_field(data, "descriptors", what)
+        if len(grades) != len(descriptors):
+            raise InvalidParameterError(f"{what}: one descriptor per grade is needed; got {len(grades)} grades and "
+                                        f"{len(descriptors)} descriptors", value=descriptors)
+        return cls(grades, descriptors, string_field(data, "direction", what), string_field(data, "source", what),
+                   _bool_field(data, "verified", what), string_field(data, "caveat", what))
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -302,7 +511,7 @@ def _parse_vocabulary(data: Mapping[str, Any]) -> tuple[tuple[ReviewFramework, .
 @functools.cache
 def _vocabulary() -> tuple[tuple[ReviewFramework, ...], ReviewScale]:
     text = resources.files("personalise.data").joinpath("self_review.json").read_text(encoding="utf-8")
-    return _parse_vocabulary(json.loads(text))
+    return _parse_vocabulary(parse_json(text, "the bundled self_review.json", error=InvalidParameterError))
 
 
 def review_frameworks() -> tuple[ReviewFramework, ...]:
@@ -344,7 +553,7 @@ def review_scale() -> ReviewScale:
 def framework_named(name: object) -> ReviewFramework:
     """The framework called ``name`` (``InvalidParameterError`` naming it and the frameworks if unknown)."""
     for framework in review_frameworks():
-        if framework.name == name:
+        if isinstance(name, str) and framework.name == name:
             return framework
     raise InvalidParameterError(
         f"framework must be one of {[f.name for f in review_frameworks()]}; got {name!r}", value=name

@@ -453,6 +453,9 @@ class SelfReview:
                 raise InvalidParameterError(f"component {position} must be an object; got {row!r}", value=row)
             require_fields(row, ("code", "grade", "notes"), f"self-review component {position}")
             code = row["code"]
+            if not isinstance(code, str):
+                raise InvalidParameterError(f"component {position} must be given by its code (a string); got "
+                                            f"{code!r:.80}", value=code)
             if code not in {c.code for c in framework.components}:
                 framework.component(code)  # raises naming the unknown component
                 raise InvalidParameterError(f"component {position} must be given by its code; got {code!r}",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
+from personalise._validation import check_texts, is_flag, number_in
 from personalise.exceptions import InvalidParameterError
 from personalise.teaching.diagnosis import (
     Diagnosis,
     _freeze_prevalence,
     _str_tuple,
 )
+from personalise.teaching.diagnosis import _check_skill as _skill
 
 __all__ = [
     "Verification",
@@ -20,6 +23,14 @@ __all__ = [
 
 
 # -------------------------------------------------------------- verification
+def _targeted(values: Any) -> tuple[str, ...]:
+    return _str_tuple(values, "targeted")
+
+
+def _check_skill(instance: object, attribute: object, skill: Hashable) -> None:
+    _skill(skill)
+
+
 @attrs.frozen(repr=False)
 class Verification:
     """Whether an adjustment worked, from a second, equivalent hinge question (see :func:`verify`).
@@ -46,12 +57,12 @@ class Verification:
     0.4
     """
 
-    skill: Hashable
-    p_know_before: float
-    p_know_after: float
+    skill: Hashable = attrs.field(validator=_check_skill)
+    p_know_before: float = attrs.field(validator=number_in(0.0, 1.0))
+    p_know_after: float = attrs.field(validator=number_in(0.0, 1.0))
     prevalence: Mapping[str, tuple[float, float]] = attrs.field(converter=_freeze_prevalence, hash=False)
-    targeted: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    worked: bool
+    targeted: tuple[str, ...] = attrs.field(converter=_targeted)
+    worked: bool = attrs.field(validator=is_flag)
 
     @property
     def change(self) -> float:
@@ -133,7 +144,7 @@ def verify(before: Diagnosis, after: Diagnosis, *, targeted: Iterable[str] | Non
     else:
         if isinstance(targeted, str) or not isinstance(targeted, Iterable):
             raise InvalidParameterError(f"targeted must be a sequence of misconception ids; got {targeted!r}", value=targeted)
-        aims = tuple(dict.fromkeys(targeted))
+        aims = tuple(dict.fromkeys(check_texts(targeted, "targeted")))
     for label in aims:
         if label not in shared:
             missing = "before" if label not in before.question.misconception_ids else "after"

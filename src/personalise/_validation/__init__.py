@@ -1,28 +1,41 @@
-"""Boundary checks shared by the public functions.
+"""The one boundary: every public function checks its inputs here.
 
 Each ``check_*`` helper either returns a cleaned value or raises a documented
 :class:`~personalise.exceptions.PersonaliseError` subclass whose message names
 the argument, the rule and the offending value. Kernels never validate.
+
+This package holds arrays, numbers, ids, flags and enum members;
+:mod:`personalise._validation.documents` holds text files, JSON and
+timestamps (re-exported here, as is :func:`personalise._random.check_rng`,
+which converts ``rng=``); :mod:`personalise._validation.tables` holds the
+checks of :class:`~personalise.Evidence` and
+:class:`~personalise.MasteryTable` ids and values, imported from there.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
+import enum
 import math
 import numbers
-import operator
 import os
-import re
-import sys
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._validation.documents import (
+    TIME_UNIT,
+    check_timestamps,
+    format_timestamp,
+    parse_json,
+    parse_timestamp,
+    parse_timestamps,
+    read_text,
+)
+from personalise._random import check_rng, seed_source
 from personalise.exceptions import (
     EvidenceError,
     InvalidParameterError,
@@ -31,28 +44,42 @@ from personalise.exceptions import (
 )
 
 __all__ = [
+    "TIME_UNIT",
+    "StrictEnumType",
     "as_array",
-    "check_client",
-    "check_number",
-    "check_rng",
-    "seed_source",
+    "check_flag",
+    "check_graph",
     "check_id",
     "check_id_array",
+    "check_ids",
+    "check_int",
+    "check_json_id",
+    "check_json_ids",
+    "check_learner_ids",
+    "check_mastery",
+    "check_number",
+    "check_path",
+    "check_probability_block",
+    "check_rng",
     "check_scores",
+    "check_sequence",
+    "check_text",
+    "check_texts",
+    "check_threshold",
     "check_timestamps",
+    "format_timestamp",
+    "is_flag",
+    "is_text",
+    "learner_ids_of",
+    "load_json_document",
+    "number_in",
+    "parse_json",
     "parse_timestamp",
     "parse_timestamps",
     "read_text",
-    "parse_json",
-    "check_int",
-    "load_json_document",
+    "refuse_member",
     "require_fields",
-    "check_learner_ids",
-    "check_mastery",
-    "learner_ids_of",
-    "check_probability_block",
-    "check_threshold",
-    "number_in",
+    "seed_source",
 ]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -62,32 +89,17 @@ _BIT_VIEWS: dict[np.dtype[Any], tuple[type[np.unsignedinteger[Any]], int]] = {
 }
 
 
-def check_int(value: object, name: str, *, minimum: int) -> int:
-    """Return ``value`` as an ``int`` if it is an integer >= ``minimum``."""
+def check_int(value: object, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` as an ``int`` if it is an integer >= ``minimum`` (and <= ``maximum`` when given)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise InvalidParameterError(
-            f"{name} must be an integer >= {minimum}; got {value!r}", value=value
-        )
+        shown = f"an integer >= {minimum}" if maximum is None else f"an integer in [{minimum}, {maximum}]"
+        raise InvalidParameterError(f"{name} must be {shown}; got {value!r:.80}", value=value)
     if int(value) < minimum:
-        raise InvalidParameterError(
-            f"{name} must be an integer >= {minimum}; got {value!r}", value=value
-        )
+        shown = f"an integer >= {minimum}" if maximum is None else f"an integer in [{minimum}, {maximum}]"
+        raise InvalidParameterError(f"{name} must be {shown}; got {value!r}", value=value)
+    if maximum is not None and int(value) > maximum:
+        raise InvalidParameterError(f"{name} must be an integer in [{minimum}, {maximum}]; got {value!r}", value=value)
     return int(value)
-
-
-def check_client(client: object) -> Any:
-    """Return ``client`` if it is a ``dask.distributed.Client``; a one-line error naming the extra otherwise."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise InvalidParameterError(
-            "client= needs dask.distributed: pip install 'personalise[dask]'", value=client
-        ) from None
-    if not isinstance(client, Client):
-        raise InvalidParameterError(
-            f"client must be a dask.distributed.Client; got {type(client).__name__}", value=client
-        )
-    return client
 
 
 def check_threshold(value: object, name: str = "threshold") -> float:
@@ -194,7 +206,7 @@ def check_learner_ids(learner_ids: Iterable[Hashable] | None, n_learners: int) -
         raise InvalidParameterError(
             f"learner_ids must be a sequence of ids, not a single string; got {learner_ids!r}", value=learner_ids
         )
-    ids = list(learner_ids)
+    ids = check_sequence(learner_ids, "learner_ids") or []
     if len(ids) != n_learners:
         raise ShapeError(f"learner_ids must have one id per learner ({n_learners}); got {len(ids)}", value=len(ids))
     seen: set[Hashable] = set()
@@ -213,19 +225,27 @@ def check_learner_ids(learner_ids: Iterable[Hashable] | None, n_learners: int) -
     return ids
 
 
-def load_json_document(document: str | bytes | Mapping[str, Any], schema: str) -> Mapping[str, Any]:
-    """Parse ``document`` (JSON text or an already parsed dict) and check its ``"schema"`` field."""
+def load_json_document(document: str | bytes | Mapping[str, Any], schema: str, *,
+                       name: str = "document") -> Mapping[str, Any]:
+    """Parse ``document`` (JSON text or an already parsed dict) and check its ``"schema"`` field.
+
+    Text is read by :func:`parse_json` (so with its size and depth limits);
+    every refusal is an :class:`InvalidParameterError` naming ``name`` (the
+    caller's parameter) and the schema.
+    """
     if isinstance(document, (str, bytes)):
         try:
-            data = json.loads(document)
-        except json.JSONDecodeError as err:
-            raise InvalidParameterError(f"not a JSON document: {err}", value=document) from None
+            data = parse_json(document, f"{name} (a {schema!r} document)", error=InvalidParameterError)
+        except InvalidParameterError as err:
+            raise InvalidParameterError(f"{name} is not a JSON document: {err}", value=err.value) from None
     else:
         data = document
     if not isinstance(data, Mapping):
-        raise InvalidParameterError(f"a {schema!r} document must be a JSON object; got {data!r}", value=data)
+        raise InvalidParameterError(f"{name} (a {schema!r} document) must be a JSON object; got {data!r:.80}",
+                                    value=data)
     if data.get("schema") != schema:
-        raise InvalidParameterError(f"expected schema {schema!r}; got {data.get('schema')!r}", value=data.get("schema"))
+        raise InvalidParameterError(f"{name}: expected schema {schema!r}; got {data.get('schema')!r:.80}",
+                                    value=data.get("schema"))
     return data
 
 
@@ -271,12 +291,6 @@ def number_in(low: float, high: float, *, open_low: bool = False, open_high: boo
 
 
 # ------------------------------------------------------------ ids, scores, time
-#: The unit every timestamp is stored in (UTC, microseconds).
-TIME_UNIT = "datetime64[us]"
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-#: ``YYYY-MM-DDThh:mm...Z``: the extended form NumPy parses exactly like ``datetime.fromisoformat``.
-_UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z\Z")
-_MICROSECOND = _dt.timedelta(microseconds=1)
 
 
 def _is_int(value: object) -> bool:
@@ -362,192 +376,6 @@ def check_scores(values: Any, name: str = "scores") -> NDArray[np.float64]:
     return scores
 
 
-def parse_timestamp(text: str, where: str) -> np.datetime64:
-    """One ISO 8601 timestamp with a UTC offset (``Z`` or ``+01:00``) as UTC ``datetime64[us]``."""
-    try:
-        moment = _dt.datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise EvidenceError(f"unparseable timestamp {text!r} {where}; expected ISO 8601 such as "
-                            "'2026-09-01T09:00:00Z'", value=text) from None
-    return _aware_to_utc(moment, where, text)
-
-
-def _aware_to_utc(moment: _dt.datetime, where: str, shown: object) -> np.datetime64:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise EvidenceError(f"timestamp {shown!r} {where} has no UTC offset (a naive local time); add 'Z' or an "
-                            "offset such as '+01:00'", value=shown)
-    return np.datetime64((moment - _EPOCH) // _MICROSECOND, "us")
-
-
-def parse_timestamps(texts: Sequence[str], place: Callable[[int], str]) -> NDArray[np.datetime64]:
-    """ISO 8601 texts as UTC ``datetime64[us]``: one vectorised pass for the ``...Z`` ones, the rest one by one.
-
-    ``place(i)`` says where text ``i`` is (``"in row 3 of timestamps"``), for
-    the message of an error.
-    """
-    stamps = np.empty(len(texts), dtype=TIME_UNIT)
-    fast = [i for i, text in enumerate(texts) if _UTC_TEXT.match(text)]
-    slow: Iterable[int] = range(len(texts))
-    if fast:
-        try:  # the common case: dates and times in UTC ('Z'), parsed by NumPy in one pass
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                stamps[fast] = np.array([texts[i][:-1] for i in fast], dtype=TIME_UNIT)
-            chosen = set(fast)
-            slow = [i for i in range(len(texts)) if i not in chosen] if len(fast) < len(texts) else []
-        except (ValueError, Warning):  # something unusual: parse one by one so that the error names the place
-            slow = range(len(texts))
-    for i in slow:
-        stamps[i] = parse_timestamp(texts[i], place(i))
-    return stamps
-
-
-def check_timestamps(values: Any, name: str = "timestamps") -> NDArray[np.datetime64]:
-    """Return timestamps as UTC ``datetime64[us]``.
-
-    Accepted: ``datetime64`` arrays (taken as UTC, NumPy's convention),
-    timezone-aware pandas columns, and sequences of ISO 8601 strings, aware
-    ``datetime`` objects or ``datetime64`` scalars. Strings and datetimes
-    without an offset are naive local times and are refused, as are NaT and
-    unparseable text; the error names the row.
-    """
-    if values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise EvidenceError(f"{name} must be a sequence of timestamps; got {values!r}", value=values)
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and isinstance(values, (pandas.Series, pandas.Index)):
-        dtype = values.dtype
-        if isinstance(dtype, pandas.DatetimeTZDtype):
-            if isinstance(values, pandas.Series):
-                values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-            else:
-                values = values.tz_convert("UTC").tz_localize(None)
-        if values.dtype.kind == "M":
-            values = values.to_numpy()
-        else:
-            values = values.to_numpy(dtype=object)
-    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        if values.ndim != 1:
-            raise EvidenceError(f"{name} must be 1-D; got shape {values.shape}", value=values.shape)
-        stamps = values.astype(TIME_UNIT)
-    else:
-        items = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        if isinstance(values, np.ndarray) and values.ndim != 1:
-            raise EvidenceError(f"{name} must be 1-D; got shape {values.shape}", value=values.shape)
-        stamps = np.empty(len(items), dtype=TIME_UNIT)
-        texts = [row for row, item in enumerate(items) if isinstance(item, str)]
-        if texts:
-            stamps[texts] = parse_timestamps([items[row] for row in texts],
-                                             lambda i: f"in row {texts[i]} of {name}")
-        for row, item in enumerate(items):
-            if isinstance(item, str):
-                continue
-            where = f"in row {row} of {name}"
-            if isinstance(item, _dt.datetime):
-                stamps[row] = _aware_to_utc(item, where, item.isoformat())
-            elif isinstance(item, np.datetime64):
-                stamps[row] = item.astype(TIME_UNIT)
-            else:
-                raise EvidenceError(f"{name} must hold timestamps; got {item!r} in row {row}", value=item)
-    missing = np.flatnonzero(np.isnat(stamps))
-    if missing.size:
-        raise EvidenceError(f"{name} has a missing timestamp (NaT) in row {int(missing[0])}", value=int(missing[0]))
-    return stamps
-
-
-def format_timestamp(stamp: np.datetime64) -> str:
-    """A UTC ``datetime64`` as ISO 8601 text ending in ``Z`` (microseconds only when non-zero)."""
-    text = str(stamp.astype(TIME_UNIT))
-    if text.endswith(".000000"):
-        text = text[:-7]
-    return text + "Z"
-
-
-# ------------------------------------------------------------------ text files
-def read_text(
-    source: Any,
-    what: str,
-    *,
-    error: type[PersonaliseError] = EvidenceError,
-    inline: Callable[[str], bool] | None = None,
-) -> tuple[str, str]:
-    """The text of a source and a name for it in messages: ``(text, name)``.
-
-    ``source`` is a path (``str`` or ``os.PathLike``), an open file (text or
-    binary) or, when ``inline(source)`` is true for a string, the text itself.
-    Bytes are decoded as UTF-8 (a byte-order mark is dropped); a missing file,
-    a directory or bytes that are not UTF-8 raise ``error`` naming the file
-    and the line.
-    """
-    if hasattr(source, "read"):
-        name = str(getattr(source, "name", f"the {what} file"))
-        try:
-            data = source.read()
-        except UnicodeDecodeError as err:
-            raise error(f"{name} is not UTF-8 text ({err.reason})", value=name) from None
-        except (OSError, ValueError) as err:  # a closed file, a file opened for writing
-            raise error(f"cannot read {name}: {err}", value=name) from None
-        if isinstance(data, bytes):
-            return _decode(data, name, error), name
-        if not isinstance(data, str):
-            raise error(f"{name} did not give text when read", value=name)
-        return data.removeprefix("\ufeff"), name
-    if isinstance(source, bytes):
-        return _decode(source, f"the {what} bytes", error), f"the {what} bytes"
-    if isinstance(source, str) and inline is not None and inline(source):
-        return source.removeprefix("\ufeff"), f"the {what} text"
-    if not isinstance(source, (str, os.PathLike)):
-        raise InvalidParameterError(
-            f"source must be a path, an open file or text; got {type(source).__name__}", value=source
-        )
-    path = os.fspath(source)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise error(f"no such {what} file: {path!r}", value=path) from None
-    except IsADirectoryError:
-        raise error(f"{path!r} is a folder, not a {what} file", value=path) from None
-    except OSError as err:
-        raise error(f"cannot read {what} file {path!r}: {err.strerror}", value=path) from None
-    except ValueError as err:  # a NUL byte in the path
-        raise error(f"cannot read {what} file {path!r}: {err}", value=path) from None
-    return _decode(data, repr(path), error), repr(path)
-
-
-def _decode(data: bytes, name: str, error: type[PersonaliseError]) -> str:
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is not text
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = body[: err.start].count(b"\n") + 1
-        raise error(f"{name} is not UTF-8 text: byte {body[err.start]:#04x} on line {line} ({err.reason})",
-                    value=line) from None
-
-
-def parse_json(text: str | bytes, name: str, *, error: type[PersonaliseError] = EvidenceError, line_offset: int = 0) -> Any:
-    """Parse JSON text; a syntax error names ``name``, the line and the column.
-
-    A document nested too deeply for the parser is refused with ``error``
-    (never a ``RecursionError``), and so are the non-standard constants
-    ``NaN`` and ``Infinity``.
-    """
-    try:
-        return json.loads(text, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as err:
-        raise error(f"{name} is not valid JSON: {err.msg} (line {err.lineno + line_offset}, column {err.colno})",
-                    value=err.lineno + line_offset) from None
-    except RecursionError:
-        raise error(f"{name} is nested too deeply to be a school data document", value=name) from None
-    except UnicodeDecodeError as err:
-        raise error(f"{name} is not UTF-8 text ({err.reason})", value=name) from None
-    except ValueError as err:  # a refused constant
-        raise error(f"{name} is not valid JSON: {err}", value=str(err)) from None
-
-
-def _refuse_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not a JSON number")
-
-
 _KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "real numbers", "c": "complex numbers",
                "O": "Python objects", "U": "text", "S": "bytes", "M": "dates", "m": "durations", "V": "records"}
 
@@ -622,38 +450,151 @@ def as_array(
     return array
 
 
-def check_rng(rng: object, name: str = "rng") -> np.random.Generator:
-    """The one converter for ``rng=``: a :class:`numpy.random.Generator` from None, an int, a SeedSequence or a Generator.
+def check_text(value: object, name: str, *, optional: bool = False, empty: bool = True) -> str | None:
+    """Return ``value`` if it is a ``str`` (None too when ``optional``; ``""`` only when ``empty``).
 
-    A Generator is used as it is (drawing from it advances it, as any use
-    does); None draws fresh entropy from the operating system; anything else
-    (a bool, a negative int, a float, a string, the legacy ``RandomState``)
-    is an :class:`~personalise.exceptions.InvalidParameterError` naming
-    ``name``. Global random state (``np.random``'s and ``random``'s) is never
-    read or written.
+    Raises an :class:`~personalise.exceptions.InvalidParameterError` naming
+    ``name`` for anything else: a number (NaN included), bytes, a container.
     """
-    source = seed_source(rng, name)
-    if isinstance(source, np.random.Generator):
-        return source
-    return np.random.Generator(np.random.PCG64(source))
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        kind = "a string or None" if optional else "a string"
+        raise InvalidParameterError(f"{name} must be {kind}; got {value!r:.80}", value=value)
+    if not empty and not value.strip():
+        raise InvalidParameterError(f"{name} must be a non-empty string; got {value!r}", value=value)
+    return value
 
 
-def _is_integer_seed(value: object) -> bool:
-    """True for an integer (Python or NumPy) that is not a bool."""
-    if isinstance(value, (bool, np.bool_)):
-        return False
-    return isinstance(value, numbers.Integral)
+def is_text(*, optional: bool = False, empty: bool = True) -> Any:
+    """An attrs validator: the field is a ``str`` (see :func:`check_text`), named in the error."""
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        check_text(value, attribute.name, optional=optional, empty=empty)
+
+    return check
 
 
-def seed_source(rng: object, name: str = "rng") -> np.random.SeedSequence | np.random.Generator:
-    """``rng`` checked as :func:`check_rng` checks it: a Generator as given, anything else as a SeedSequence."""
-    if isinstance(rng, (np.random.Generator, np.random.SeedSequence)):
-        return rng
-    if rng is None or _is_integer_seed(rng):
-        seed = None if rng is None else operator.index(rng)  # type: ignore[arg-type]
-        if seed is not None and seed < 0:
-            raise InvalidParameterError(f"{name} must be a non-negative integer seed; got {rng!r}", value=rng)
-        return np.random.SeedSequence(seed)
+def check_flag(value: object, name: str) -> bool:
+    """Return ``value`` as a ``bool`` if it is ``True`` or ``False`` (NumPy's too), else an error naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidParameterError(f"{name} must be True or False; got {value!r:.80}", value=value)
+    return bool(value)
+
+
+def is_flag(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An attrs validator: the field is ``True`` or ``False`` (see :func:`check_flag`)."""
+    check_flag(value, attribute.name)
+
+
+def refuse_member(enum_class: type[Any], value: object, name: str) -> Any:
+    """For an Enum's ``_missing_``: raise an error naming ``name``, the allowed values and ``value``.
+
+    ``Level("nonsense")`` then raises an
+    :class:`~personalise.exceptions.InvalidParameterError` (a ``ValueError``
+    too, as Enum lookups raise) instead of the bare ``ValueError``.
+    """
+    allowed = ", ".join(repr(member.value) for member in enum_class)
     raise InvalidParameterError(
-        f"{name} must be None, a non-negative int, a SeedSequence or a numpy Generator; got {rng!r:.80}", value=rng
+        f"{name} must be one of {allowed} (a {enum_class.__name__}); got {value!r:.80}", value=value
     )
+
+
+class StrictEnumType(enum.EnumType):
+    """The metaclass of the library's Enums: an unhashable lookup value goes to ``_missing_`` too.
+
+    ``Enum.__call__`` compares an unhashable value (a list, an array) with
+    every member before ``_missing_`` is asked, and an array comparison
+    raises NumPy's "truth value is ambiguous"; here such a value is handed
+    straight to the class's ``_missing_`` (see :func:`refuse_member`).
+    """
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            try:
+                hash(value)
+            except TypeError:
+                return cls._missing_(value)  # type: ignore[attr-defined]
+        return super().__call__(value, *args, **kwargs)
+
+
+def check_path(value: object, name: str, *, error: type[PersonaliseError] = InvalidParameterError) -> str:
+    """Return ``value`` as a file path string if it is a ``str`` or ``os.PathLike`` naming a file.
+
+    An int (``open`` would take it for a file descriptor), bytes, an empty
+    string or a path holding a NUL character is ``error`` naming ``name``.
+    """
+    path = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(path, str):
+        raise error(f"{name} must be a path (a str or os.PathLike); got {value!r:.80}", value=value)
+    if not path.strip() or "\x00" in path:
+        raise error(f"{name} must be a path naming a file; got {path!r:.80}", value=value)
+    return path
+
+
+def check_sequence(values: object, name: str, *, optional: bool = False) -> list[Any] | None:
+    """Return the items of ``values`` as a list if it is a collection (a list, tuple, 1-D array...).
+
+    None (unless ``optional``), a single string or bytes, a mapping, a scalar
+    and a 0-d array are an :class:`~personalise.exceptions.InvalidParameterError`
+    naming ``name``.
+    """
+    if values is None and optional:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise InvalidParameterError(f"{name} must be a sequence (a list or tuple), not one string; got {values!r:.80}",
+                                    value=values)
+    if (values is None or isinstance(values, Mapping) or not isinstance(values, Iterable)
+            or (isinstance(values, np.ndarray) and values.ndim == 0)):
+        raise InvalidParameterError(f"{name} must be a sequence (a list or tuple); got {values!r:.80}", value=values)
+    return list(values)
+
+
+def check_ids(values: object, name: str) -> tuple[Hashable, ...]:
+    """Return ``values`` as a tuple of ids: a sequence (see :func:`check_sequence`) of hashable, non-NaN items."""
+    items = check_sequence(values, name) or []
+    for position, item in enumerate(items):
+        if item is None or isinstance(item, (list, dict, set, np.ndarray)) or (
+                isinstance(item, (float, np.floating)) and math.isnan(item)):
+            raise InvalidParameterError(f"{name} must hold ids; got {item!r:.80} at position {position}", value=item)
+        try:
+            hash(item)
+        except TypeError:
+            raise InvalidParameterError(f"{name} must hold hashable ids; got {item!r:.80} at position {position}",
+                                        value=item) from None
+    return tuple(items)
+
+
+def check_texts(values: object, name: str) -> tuple[str, ...]:
+    """Return ``values`` as a tuple of strings: a sequence (see :func:`check_sequence`) whose items are all ``str``."""
+    items = check_sequence(values, name) or []
+    for position, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InvalidParameterError(f"{name} must hold strings; got {item!r:.80} at position {position}",
+                                        value=item)
+    return tuple(items)
+
+
+def check_graph(value: object, name: str = "compiled") -> Any:
+    """Return ``value`` if it is a :class:`~personalise.CompiledGraph`, else an error naming ``name``."""
+    from personalise.graph import CompiledGraph
+
+    if not isinstance(value, CompiledGraph):
+        raise InvalidParameterError(f"{name} must be a CompiledGraph (see compile_graph); got {value!r:.80}",
+                                    value=value)
+    return value
+
+
+def check_json_id(value: object, what: str) -> str | int:
+    """An id read from a JSON document: a str or an int, as the library writes them (a bool is not an id)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidParameterError(f"{what} must be a str or int id (the ids a JSON document holds); got {value!r:.80}",
+                                    value=value)
+    return value
+
+
+def check_json_ids(values: object, what: str) -> list[str | int]:
+    """A JSON list of ids (see :func:`check_json_id`); ``what`` names the field, positions are added."""
+    if not isinstance(values, list):
+        raise InvalidParameterError(f"{what} must be a list of ids; got {values!r:.80}", value=values)
+    return [check_json_id(value, f"{what}[{position}]") for position, value in enumerate(values)]
