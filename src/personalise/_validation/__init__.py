@@ -78,6 +78,7 @@ __all__ = [
     "parse_timestamps",
     "read_text",
     "refuse_member",
+    "refuse_repeats",
     "require_fields",
     "seed_source",
 ]
@@ -598,3 +599,13 @@ def check_json_ids(values: object, what: str) -> list[str | int]:
     if not isinstance(values, list):
         raise InvalidParameterError(f"{what} must be a list of ids; got {values!r:.80}", value=values)
     return [check_json_id(value, f"{what}[{position}]") for position, value in enumerate(values)]
+
+
+def refuse_repeats(ids: Sequence[Hashable], name: str) -> None:
+    """Raise an :class:`InvalidParameterError` naming ``name`` and the position of the first id that repeats."""
+    seen: set[Hashable] = set()
+    for position, item in enumerate(ids):
+        if item in seen:
+            raise InvalidParameterError(f"{name} must be unique; {item!r:.80} appears again at position {position}",
+                                        value=item)
+        seen.add(item)

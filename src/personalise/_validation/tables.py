@@ -29,6 +29,7 @@ from personalise._validation import (
     check_id_array,
     check_sequence,
     load_json_document,
+    refuse_repeats,
     require_fields,
 )
 from personalise.exceptions import (
@@ -92,12 +93,7 @@ def positions_of(known: Sequence[Hashable], wanted: Sequence[Hashable], name: st
 def check_table_ids(values: object, name: str) -> tuple[Hashable, ...]:
     """The learner or skill ids of a table: unique ids (see :func:`check_id_list`) as a tuple."""
     ids: list[Hashable] = check_id_list(values, name).tolist()
-    seen: set[Hashable] = set()
-    for position, item in enumerate(ids):
-        if item in seen:
-            raise InvalidParameterError(f"{name} must be unique; {item!r} appears again at position {position}",
-                                        value=item)
-        seen.add(item)
+    refuse_repeats(ids, name)
     return tuple(ids)
 
 

@@ -29,6 +29,7 @@ from personalise._validation import (
     check_ids,
     check_probability_block,
     check_texts,
+    refuse_repeats,
 )
 from personalise.content._responses import (
     Responses,
@@ -519,10 +520,5 @@ def _check_metrics(metrics: Sequence[str]) -> list[str]:
 def _unique_ids(values: Any, name: str) -> tuple[Hashable, ...]:
     """``values`` as a tuple of ids (see ``check_ids``) in which no id repeats; the error names ``name``."""
     ids = check_ids(values, name)
-    seen: set[Hashable] = set()
-    for position, item in enumerate(ids):
-        if item in seen:
-            raise InvalidParameterError(f"{name} must be unique; {item!r:.80} appears again at position {position}",
-                                        value=item)
-        seen.add(item)
+    refuse_repeats(ids, name)
     return ids
