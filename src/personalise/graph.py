@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from personalise._validation import (
     as_array,
-    check_json_ids,
+    check_json_id,
     check_sequence,
     load_json_document,
     require_fields,
@@ -446,7 +446,9 @@ class CompiledGraph:
         if not isinstance(raw_edges, list):
             raise InvalidParameterError(f"field 'edges' must be a list; got {raw_edges!r}", value=raw_edges)
         known = set()
-        for skill in check_json_ids(skill_ids, "field 'skill_ids'"):
+        for position, skill in enumerate(skill_ids):
+            _check_skill_id(skill)  # None, NaN: a GraphError, as for any graph
+            check_json_id(skill, f"field 'skill_ids'[{position}]")  # what to_json writes: str or int
             known.add(skill)
         edges = []
         for edge in raw_edges:
