@@ -26,6 +26,7 @@ from personalise._validation import (
     check_sequence,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise.exceptions import (
     CyclicPrerequisiteError,
@@ -392,10 +393,7 @@ class CompiledGraph:
         {'schema': 'personalise.compiled_graph/1', 'skill_ids': ['a', 'b'], 'edges': [['a', 'b']]}
         """
         for skill in self.skill_ids:
-            if isinstance(skill, bool) or not isinstance(skill, (str, int)):
-                raise InvalidParameterError(
-                    f"only str and int skill ids can be written to JSON; got {skill!r}", value=skill
-                )
+            writable_id(skill)
         return {
             "schema": SCHEMA,
             "skill_ids": list(self.skill_ids),

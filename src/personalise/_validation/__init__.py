@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from personalise._random import check_rng, seed_source
 from personalise._validation.documents import (
     TIME_UNIT,
     check_timestamps,
@@ -35,7 +36,6 @@ from personalise._validation.documents import (
     parse_timestamps,
     read_text,
 )
-from personalise._random import check_rng, seed_source
 from personalise.exceptions import (
     EvidenceError,
     InvalidParameterError,
@@ -79,6 +79,7 @@ __all__ = [
     "read_text",
     "refuse_member",
     "refuse_repeats",
+    "writable_id",
     "require_fields",
     "seed_source",
 ]
@@ -609,3 +610,10 @@ def refuse_repeats(ids: Sequence[Hashable], name: str) -> None:
             raise InvalidParameterError(f"{name} must be unique; {item!r:.80} appears again at position {position}",
                                         value=item)
         seen.add(item)
+
+
+def writable_id(value: Hashable) -> str | int:
+    """``value`` if a JSON document can hold it as an id (a str or an int, not a bool): the mirror of :func:`check_json_id`."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {value!r}", value=value)
+    return value

@@ -19,6 +19,7 @@ from personalise._validation import (
     check_number,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise.exceptions import InvalidParameterError, ShapeError, UnknownSkillError
 from personalise.graph import CompiledGraph
@@ -235,10 +236,7 @@ class BKTParams:
 
         Skill ids must be strings or integers.
         """
-        for skill in self.skill_ids:
-            if isinstance(skill, bool) or not isinstance(skill, (str, int)):
-                raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {skill!r}", value=skill)
-        data: dict[str, Any] = {"schema": SCHEMA, "skill_ids": list(self.skill_ids)}
+        data: dict[str, Any] = {"schema": SCHEMA, "skill_ids": [writable_id(skill) for skill in self.skill_ids]}
         data.update({name: getattr(self, name).tolist() for name in PARAMETERS})
         return json.dumps(data)
 

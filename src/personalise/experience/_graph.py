@@ -152,12 +152,6 @@ def _topological(compiled: CompiledGraph, steps: set[int], first: int | None = N
     return order
 
 
-def _json_id(value: Hashable) -> Hashable:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {value!r}", value=value)
-    return value
-
-
 def _to_ids(values: Any, name: str) -> tuple[Hashable, ...]:
     """``values`` as a tuple of ids, an error naming ``name`` otherwise."""
     return check_ids(values, name)

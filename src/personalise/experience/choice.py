@@ -17,6 +17,7 @@ from personalise._validation import (
     check_int,
     check_rng,
     check_threshold,
+    writable_id,
 )
 from personalise.exceptions import InvalidParameterError, UnknownSkillError
 from personalise.experience._graph import (
@@ -32,7 +33,6 @@ from personalise.experience._graph import (
     _descendants,
     _goal_columns,
     _is_skill,
-    _json_id,
     _mastered,
     _preds,
     _succs,
@@ -141,10 +141,10 @@ class ChoiceRecord:
         """
         return {
             "schema": RECORD_SCHEMA,
-            "choice": _json_id(self.choice),
+            "choice": writable_id(self.choice),
             "chooser": self.chooser,
-            "offered": [_json_id(s) for s in self.offered],
-            "goal": None if self.goal is None else [_json_id(s) for s in self.goal],
+            "offered": [writable_id(s) for s in self.offered],
+            "goal": None if self.goal is None else [writable_id(s) for s in self.goal],
             "rung": None if self.rung is None else int(self.rung),
         }
 

@@ -12,13 +12,13 @@ from personalise._validation import (
     check_threshold,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise.experience._graph import (
     PATHWAY_SCHEMA,
     _ancestors,
     _check_row,
     _goal_columns,
-    _json_id,
     _mastered,
     _preds,
     _to_ids,
@@ -132,10 +132,10 @@ class Pathway:
         """
         return {
             "schema": PATHWAY_SCHEMA,
-            "goal": [_json_id(s) for s in self.goal],
-            "steps": [_json_id(s) for s in self.steps],
-            "ready": [_json_id(s) for s in self.ready],
-            "alternatives": [[_json_id(s) for s in order] for order in self.alternatives],
+            "goal": [writable_id(s) for s in self.goal],
+            "steps": [writable_id(s) for s in self.steps],
+            "ready": [writable_id(s) for s in self.ready],
+            "alternatives": [[writable_id(s) for s in order] for order in self.alternatives],
         }
 
     @classmethod

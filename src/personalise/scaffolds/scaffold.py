@@ -21,6 +21,7 @@ from personalise._validation import (
     check_texts,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise.exceptions import InvalidParameterError, ShapeError
 from personalise.scaffolds.fading import (
@@ -322,9 +323,7 @@ class Scaffold:
 
     def to_dict(self) -> dict[str, Any]:
         """The scaffold as a JSON-ready dict (see :meth:`to_json`)."""
-        if isinstance(self.skill, bool) or not isinstance(self.skill, (str, int)):
-            raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {self.skill!r}", value=self.skill)
-        data: dict[str, Any] = {"skill": self.skill, "kind": self.kind, "rule": self.rule.to_dict(), "level": self.level}
+        data: dict[str, Any] = {"skill": writable_id(self.skill), "kind": self.kind, "rule": self.rule.to_dict(), "level": self.level}
         data.update({name: getattr(self, name) for name in _COUNTERS})
         data["functions"] = sorted(self.functions)
         return data

@@ -24,6 +24,7 @@ from personalise._validation import (
     check_texts,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise.evidence import MasteryTable
 from personalise.exceptions import InvalidParameterError, ShapeError
@@ -632,8 +633,7 @@ class ScaffoldState:
         True
         """
         for skill in self.skills:
-            if isinstance(skill, bool) or not isinstance(skill, (str, int)):
-                raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {skill!r}", value=skill)
+            writable_id(skill)
         data: dict[str, Any] = {
             "schema": STATE_SCHEMA,
             "skills": list(self.skills),

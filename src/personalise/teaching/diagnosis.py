@@ -24,6 +24,7 @@ from personalise._validation import (
     check_texts,
     load_json_document,
     require_fields,
+    writable_id,
 )
 from personalise._validation import check_id as _check_id
 from personalise.exceptions import EvidenceError, InvalidParameterError
@@ -191,10 +192,8 @@ class HingeQuestion:
 
     def to_dict(self) -> dict[str, Any]:
         """The question as a JSON-ready dict (see :meth:`to_json`)."""
-        if isinstance(self.skill, bool) or not isinstance(self.skill, (str, int)):
-            raise InvalidParameterError(f"only str and int skill ids can be written to JSON; got {self.skill!r}", value=self.skill)
         return {
-            "skill": self.skill,
+            "skill": writable_id(self.skill),
             "options": list(self.options),
             "correct": self.correct,
             "misconceptions": dict(self.misconceptions),
