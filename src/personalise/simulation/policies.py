@@ -118,10 +118,6 @@ class _WholeClassRun:
 
 
 # -------------------------------------------------------------- scaffolds
-def _tier_support(value: float | FadingRule) -> dict[str, Any] | float:
-    return value.to_dict() if isinstance(value, FadingRule) else value
-
-
 @attrs.frozen
 class TieredTasks(_PolicyBase):
     """Tiered tasks: a lowered goal and fixed support for the lower tier (an anti-pattern, for comparison).
